@@ -1,0 +1,56 @@
+//! Configuration: command-line flags > `CAIRN_*` environment variables > defaults. Runtime
+//! settings (SMTP, S3, …) live in the database, not here.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on (loopback by default).
+    #[arg(long = "http", env = "CAIRN_HTTP", default_value = "127.0.0.1:8090")]
+    pub http: SocketAddr,
+
+    /// Data directory: holds `data.db` (and later `aux.db` and `storage/`).
+    #[arg(long = "dir", env = "CAIRN_DIR", default_value = "./cairn_data")]
+    pub dir: PathBuf,
+
+    /// Number of read-only database connections (reader threads).
+    #[arg(long = "db-readers", env = "CAIRN_DB_READERS", default_value_t = default_readers())]
+    pub db_readers: usize,
+
+    /// Maximum request body size in bytes (PocketBase's default is 32 MiB).
+    #[arg(long = "max-body", env = "CAIRN_MAX_BODY", default_value_t = 32 << 20)]
+    pub max_body: usize,
+
+    /// HTTP worker threads (0 = one per core).
+    #[arg(long = "workers", env = "CAIRN_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+
+    /// Log filter, e.g. `info` or `cairn=debug` (also read from `RUST_LOG`).
+    #[arg(long = "log", env = "CAIRN_LOG", default_value = "info")]
+    pub log: String,
+}
+
+fn default_readers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
+}
+
+impl Config {
+    /// A config for tests and embedding: loopback on an ephemeral port, the given data dir.
+    pub fn for_dir(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            http: SocketAddr::from(([127, 0, 0, 1], 0)),
+            dir: dir.into(),
+            db_readers: 2,
+            max_body: 32 << 20,
+            workers: 2,
+            log: "warn".into(),
+        }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.join("data.db")
+    }
+}

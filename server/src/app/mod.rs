@@ -1,0 +1,47 @@
+//! Application assembly: configuration, opening the data directory, bootstrap (system
+//! migrations, default collections, schema cache), and superuser management used by the CLI.
+
+pub mod config;
+pub mod superusers;
+
+use std::sync::Arc;
+
+pub use config::Config;
+
+use crate::core::Core;
+use crate::hooks::Hooks;
+use crate::schema::{SchemaCache, service};
+use crate::storage::Storage;
+
+/// An opened application: configuration plus the engine core.
+pub struct App {
+    pub config: Config,
+    pub core: Arc<Core>,
+}
+
+impl App {
+    /// Opens (creating if needed) the data directory and bootstraps the database.
+    pub fn open(config: Config, hooks: Hooks) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.dir)?;
+        let storage = Storage::open(&config.db_path(), config.db_readers)?;
+        let cache = Arc::new(SchemaCache::default());
+        let c2 = cache.clone();
+        storage.write_blocking(move |conn| {
+            service::bootstrap(conn)?;
+            service::load(conn, &c2).map_err(|e| anyhow::anyhow!("loading schema: {e}"))
+        })??;
+        Ok(Self {
+            config,
+            core: Arc::new(Core {
+                storage,
+                schema: cache,
+                hooks,
+            }),
+        })
+    }
+
+    /// Closes the database cleanly (after the HTTP server stopped).
+    pub fn close(&self) {
+        self.core.storage.close();
+    }
+}

@@ -1,0 +1,42 @@
+//! Authentication: JWT record tokens (HS256 keyed by `tokenKey` + collection secret), bcrypt
+//! passwords, and the resolved auth state of a request ([`AuthInfo`]).
+
+pub mod password;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use crate::records::Record;
+use crate::schema::Collection;
+
+/// Name of the superusers auth collection.
+pub const SUPERUSERS: &str = "_superusers";
+
+/// Who is making a request: a guest (both `None`) or an auth record and its collection.
+#[derive(Debug, Clone, Default)]
+pub struct AuthInfo {
+    pub record: Option<Record>,
+    pub collection: Option<Arc<Collection>>,
+}
+
+impl AuthInfo {
+    pub fn guest() -> Self {
+        Self::default()
+    }
+
+    pub fn is_superuser(&self) -> bool {
+        self.collection
+            .as_ref()
+            .is_some_and(|c| c.name == SUPERUSERS)
+    }
+
+    pub fn is_guest(&self) -> bool {
+        self.record.is_none()
+    }
+
+    pub fn id(&self) -> Option<&str> {
+        self.record.as_ref().map(|r| r.id())
+    }
+}
+
+pub mod resolve;

@@ -1,0 +1,131 @@
+//! Command line: `cairn serve`, `cairn superuser upsert|delete`, `cairn --version`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{App, Config};
+use crate::hooks::Hooks;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cairn",
+    version,
+    about = "Backend-as-a-service in one binary (PocketBase-compatible API)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the HTTP server.
+    Serve {
+        #[command(flatten)]
+        config: Config,
+    },
+    /// Manage superusers.
+    Superuser {
+        #[command(subcommand)]
+        action: SuperuserAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SuperuserAction {
+    /// Create a superuser, or set the password of an existing one.
+    Upsert {
+        email: String,
+        password: String,
+        #[command(flatten)]
+        config: Config,
+    },
+    /// Delete a superuser.
+    Delete {
+        email: String,
+        #[command(flatten)]
+        config: Config,
+    },
+}
+
+fn init_logging(filter: &str) {
+    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| filter.to_string());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Parses arguments and runs the command; the exit code reports success.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve { config } => serve(config),
+        Command::Superuser { action } => superuser(action),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+fn serve(config: Config) -> anyhow::Result<()> {
+    init_logging(&config.log);
+    let app = App::open(config.clone(), Hooks::default())?;
+    let rt = runtime()?;
+    rt.block_on(async {
+        let (server, addr) = crate::http::serve(app.core.clone(), config.http, config.max_body, config.workers)?;
+        tracing::info!(%addr, dir = %config.dir.display(), "Server started at http://{addr}");
+        eprintln!("Server started at http://{addr}\n├─ REST API:  http://{addr}/api/\n└─ API docs:  http://{addr}/api/docs");
+        // actix handles SIGINT/SIGTERM: stops accepting, lets in-flight requests finish.
+        server.await?;
+        anyhow::Ok(())
+    })?;
+    app.close();
+    tracing::info!("database closed, bye");
+    Ok(())
+}
+
+fn superuser(action: SuperuserAction) -> anyhow::Result<()> {
+    let rt = runtime()?;
+    match action {
+        SuperuserAction::Upsert {
+            email,
+            password,
+            config,
+        } => {
+            init_logging("warn");
+            let app = App::open(config, Hooks::default())?;
+            rt.block_on(crate::app::superusers::upsert(&app.core, &email, &password))
+                .map_err(|e| {
+                    anyhow::anyhow!("{}: {}", e.message, serde_json::Value::Object(e.data))
+                })?;
+            app.close();
+            println!("Successfully saved superuser \"{email}\"!");
+        }
+        SuperuserAction::Delete { email, config } => {
+            init_logging("warn");
+            let app = App::open(config, Hooks::default())?;
+            let deleted = rt
+                .block_on(crate::app::superusers::delete(&app.core, &email))
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            app.close();
+            if deleted {
+                println!("Successfully deleted superuser \"{email}\"!");
+            } else {
+                println!("Superuser \"{email}\" was not found.");
+            }
+        }
+    }
+    Ok(())
+}

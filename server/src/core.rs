@@ -1,0 +1,31 @@
+//! The engine's shared state: storage threads, the schema cache and the hook registry. Every
+//! layer below `http` works on a `Core`; `app` builds one and `http` holds it.
+
+use std::sync::Arc;
+
+use crate::hooks::Hooks;
+use crate::schema::SchemaCache;
+use crate::storage::Storage;
+
+pub struct Core {
+    pub storage: Storage,
+    pub schema: Arc<SchemaCache>,
+    pub hooks: Hooks,
+}
+
+impl Core {
+    /// Runs a closure on the writer with the schema cache at hand (collection changes).
+    pub async fn write_schema<T, F>(&self, f: F) -> Result<T, crate::error::ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(
+                &crate::storage::DatabaseConnection,
+                &SchemaCache,
+            ) -> Result<T, crate::error::ApiError>
+            + Send
+            + 'static,
+    {
+        let cache = self.schema.clone();
+        self.storage.write(move |conn| f(conn, &cache)).await?
+    }
+}

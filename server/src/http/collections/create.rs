@@ -1,0 +1,26 @@
+//! `POST /api/collections`.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::http::body::read_body;
+use crate::http::extract::{RequireSuperuser, core_of};
+use crate::http::params::FieldsParams;
+use crate::http::state::max_body;
+use crate::schema::service;
+
+/// Create a collection.
+pub async fn handler(
+    req: HttpRequest,
+    params: web::Query<FieldsParams>,
+    _: RequireSuperuser,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let core = core_of(&req)?;
+    let body = Value::Object(read_body(&req, payload, max_body(&req)).await?.data);
+    let c = core
+        .write_schema(move |conn, cache| service::create(conn, cache, &body))
+        .await?;
+    Ok(HttpResponse::Ok().json(params.pick(c.to_json())))
+}

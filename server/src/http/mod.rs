@@ -1,0 +1,138 @@
+//! The only module that knows actix-web: the route table, extractors, middleware, one file per
+//! endpoint flow, and server start-up.
+
+pub mod body;
+pub mod collections;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod middleware;
+pub mod openapi;
+pub mod params;
+pub mod record_auth;
+pub mod records;
+pub mod state;
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{App, HttpResponse, HttpServer, web};
+
+use crate::core::Core;
+use crate::error::{ApiError, msg};
+use state::HttpSettings;
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(404, msg::FILE_NOT_FOUND))
+}
+
+/// Registers every API route.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api")
+            .route("/health", web::get().to(health::handler))
+            .route("/health", web::head().to(health::handler))
+            .route("/openapi.json", web::get().to(openapi::spec))
+            .route("/docs", web::get().to(openapi::docs))
+            .route(
+                "/collections/meta/scaffolds",
+                web::get().to(collections::scaffolds::handler),
+            )
+            .route(
+                "/collections/import",
+                web::put().to(collections::import::handler),
+            )
+            .route("/collections", web::get().to(collections::list::handler))
+            .route("/collections", web::post().to(collections::create::handler))
+            .route(
+                "/collections/{collection}",
+                web::get().to(collections::view::handler),
+            )
+            .route(
+                "/collections/{collection}",
+                web::patch().to(collections::update::handler),
+            )
+            .route(
+                "/collections/{collection}",
+                web::delete().to(collections::delete::handler),
+            )
+            .route(
+                "/collections/{collection}/truncate",
+                web::delete().to(collections::truncate::handler),
+            )
+            .route(
+                "/collections/{collection}/records",
+                web::get().to(records::list::handler),
+            )
+            .route(
+                "/collections/{collection}/records",
+                web::post().to(records::create::handler),
+            )
+            .route(
+                "/collections/{collection}/records/{id}",
+                web::get().to(records::view::handler),
+            )
+            .route(
+                "/collections/{collection}/records/{id}",
+                web::patch().to(records::update::handler),
+            )
+            .route(
+                "/collections/{collection}/records/{id}",
+                web::delete().to(records::delete::handler),
+            )
+            .route(
+                "/collections/{collection}/auth-with-password",
+                web::post().to(record_auth::with_password::handler),
+            )
+            .route(
+                "/collections/{collection}/auth-refresh",
+                web::post().to(record_auth::refresh::handler),
+            )
+            .default_service(web::to(not_found)),
+    );
+}
+
+/// The one app factory, used by `main` and the tests.
+pub fn create_app(
+    core: Arc<Core>,
+    settings: HttpSettings,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(web::Data::from(core))
+        .app_data(web::Data::new(settings))
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .app_data(web::PayloadConfig::new(usize::MAX))
+        .wrap(actix_web::middleware::from_fn(middleware::cors))
+        .wrap(middleware::security_headers())
+        .configure(routes)
+        .default_service(web::to(not_found))
+}
+
+/// Binds `addr` and returns the running server (not yet awaited) and the bound address.
+pub fn serve(
+    core: Arc<Core>,
+    addr: SocketAddr,
+    max_body: usize,
+    workers: usize,
+) -> std::io::Result<(Server, SocketAddr)> {
+    let listener = TcpListener::bind(addr)?;
+    let local = listener.local_addr()?;
+    let settings = HttpSettings { max_body };
+    let mut server = HttpServer::new(move || create_app(core.clone(), settings.clone()))
+        .listen(listener)?
+        .shutdown_timeout(30);
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok((server.run(), local))
+}

@@ -1,0 +1,49 @@
+//! `POST /api/collections/{collection}/auth-with-password`.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::Value;
+
+use crate::auth::resolve::{authenticate_with_password, issue_auth_token};
+use crate::error::{ApiError, FieldError, FieldErrors, msg};
+use crate::http::body::read_body;
+use crate::http::extract::core_of;
+use crate::http::params::FieldsParams;
+use crate::http::state::max_body;
+
+/// Authenticate with identity and password.
+pub async fn handler(
+    req: HttpRequest,
+    path: web::Path<String>,
+    params: web::Query<FieldsParams>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let core = core_of(&req)?;
+    let c = super::auth_collection(&core, &path)?;
+    let body = read_body(&req, payload, max_body(&req)).await?.data;
+    let get = |k: &str| {
+        body.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (identity, password, identity_field) =
+        (get("identity"), get("password"), get("identityField"));
+    let mut errors = FieldErrors::new();
+    if identity.is_empty() {
+        errors.add("identity", FieldError::required());
+    }
+    if password.is_empty() {
+        errors.add("password", FieldError::required());
+    }
+    errors.into_result(msg::VALIDATION)?;
+    let record = authenticate_with_password(
+        &core,
+        &c,
+        &identity,
+        Some(identity_field.as_str()),
+        &password,
+    )
+    .await?;
+    let token = issue_auth_token(&record, true, None)?;
+    Ok(HttpResponse::Ok().json(params.pick(super::auth_response(&record, token))))
+}

@@ -1,0 +1,20 @@
+//! `DELETE /api/collections/{collection}/records/{id}` → 204.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::error::ApiError;
+use crate::http::extract::{Auth, core_of};
+use crate::records::pipeline;
+
+/// Delete a record (relations cascade or block as configured).
+pub async fn handler(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    Auth(auth): Auth,
+) -> Result<HttpResponse, ApiError> {
+    let core = core_of(&req)?;
+    let (collection, id) = path.into_inner();
+    let c = super::collection(&core, &collection)?;
+    pipeline::delete(&core, c, &id, auth).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,13 @@
+//! The record pipeline: hooks → prepare → validate → rules → transaction → publish; reading and
+//! listing; serialization (hidden fields, `fields=`).
+
+pub mod codec;
+pub mod persist;
+pub mod pipeline;
+pub mod prepare;
+pub mod read;
+pub mod record;
+pub mod rules;
+pub mod serialize;
+
+pub use record::Record;

@@ -1,0 +1,164 @@
+//! Fills in what a submitted collection leaves implicit, as PocketBase does: the id, the `id`
+//! primary-key field first, auth system fields and their unique indexes, token secrets, and the
+//! inferred fields of a view.
+
+use serde_json::{Value, json};
+
+use super::collection::{Collection, CollectionType};
+use super::field::{Field, FieldKind};
+use super::fields::text::TextOptions;
+use super::ids;
+
+fn id_field() -> Field {
+    let mut f = Field::new(
+        "id",
+        FieldKind::Text(TextOptions {
+            min: 15,
+            max: 15,
+            pattern: "^[a-z0-9]+$".into(),
+            autogenerate_pattern: "[a-z0-9]{15}".into(),
+            primary_key: true,
+        }),
+    );
+    f.system = true;
+    f.required = true;
+    f
+}
+
+/// The auth system fields in PocketBase's order (from the default `users`).
+fn auth_system_fields() -> Vec<Field> {
+    let scaffold = super::defaults::scaffold("auth");
+    scaffold
+        .get("fields")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| Field::from_json(v).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn normalize(c: &mut Collection, old: Option<&Collection>) {
+    if c.id.is_empty() {
+        c.id = old.map_or_else(
+            || ids::collection_id(c.kind.as_str(), &c.name),
+            |o| o.id.clone(),
+        );
+    }
+    if c.kind == CollectionType::View {
+        return;
+    }
+    // The primary key always comes first; keep a submitted one (options may be customised).
+    match c.fields.iter().position(|f| f.name == "id") {
+        Some(0) => {}
+        Some(i) => {
+            let f = c.fields.remove(i);
+            c.fields.insert(0, f);
+        }
+        None => c.fields.insert(0, id_field()),
+    }
+    if c.kind == CollectionType::Auth {
+        for sys in auth_system_fields() {
+            if c.field(&sys.name).is_none() {
+                c.fields.push(sys);
+            }
+        }
+        let has_unique = |c: &Collection, col: &str| {
+            c.indexes
+                .iter()
+                .filter_map(|s| super::indexes::IndexDef::parse(s))
+                .any(|d| {
+                    d.unique && d.columns.len() == 1 && d.columns[0].0.eq_ignore_ascii_case(col)
+                })
+        };
+        if !has_unique(c, "tokenKey") {
+            c.indexes.push(format!(
+                "CREATE UNIQUE INDEX `idx_tokenKey_{}` ON `{}` (`tokenKey`)",
+                c.id, c.name
+            ));
+        }
+        if !has_unique(c, "email") {
+            c.indexes.push(format!(
+                "CREATE UNIQUE INDEX `idx_email_{}` ON `{}` (`email`) WHERE `email` != ''",
+                c.id, c.name
+            ));
+        }
+        let defaults = super::defaults::auth_defaults();
+        if let Some(auth) = &mut c.auth {
+            for key in super::collection::AUTH_OPTION_KEYS {
+                if !auth.options.contains_key(*key)
+                    && let Some(v) = defaults.get(*key)
+                {
+                    let mut v = v.clone();
+                    if *key == "oauth2" {
+                        v["mappedFields"] = json!({"id":"","name":"","username":"","avatarURL":""});
+                    }
+                    auth.options.insert((*key).to_string(), v);
+                }
+            }
+            // Secrets are write-only: an update without them keeps the stored ones.
+            if let Some(old_auth) = old.and_then(|o| o.auth.as_ref()) {
+                for kind in super::collection::TOKEN_KINDS {
+                    let old_secret = old_auth.token_secret(kind).to_string();
+                    if let Some(Value::Object(t)) = auth.options.get_mut(*kind)
+                        && t.get("secret")
+                            .and_then(Value::as_str)
+                            .is_none_or(str::is_empty)
+                        && !old_secret.is_empty()
+                    {
+                        t.insert("secret".into(), json!(old_secret));
+                    }
+                }
+            }
+            auth.ensure_secrets();
+        }
+    }
+}
+
+/// A field inferred for a view column: `id` is the text primary key; a column whose name matches
+/// a field of a collection named in the query clones that field; otherwise the declared type
+/// decides (NUMERIC → number, BOOLEAN → bool, TEXT → text, anything else → json).
+pub fn infer_view_field(
+    name: &str,
+    decl_type: &str,
+    query: &str,
+    all: &[std::sync::Arc<Collection>],
+) -> Field {
+    if name == "id" {
+        return id_field();
+    }
+    let lower_query = query.to_ascii_lowercase();
+    let referenced = all.iter().filter(|c| {
+        let n = c.name.to_ascii_lowercase();
+        lower_query
+            .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+            .any(|w| w == n)
+    });
+    for c in referenced {
+        if let Some(f) = c.field(name) {
+            let mut f = f.clone();
+            f.id = format!(
+                "_clone_{}",
+                ids::random_from(
+                    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+                    4
+                )
+            );
+            f.system = false;
+            f.required = false;
+            if let FieldKind::Text(o) = &mut f.kind {
+                o.primary_key = false;
+            }
+            return f;
+        }
+    }
+    let kind = match decl_type.to_ascii_uppercase().as_str() {
+        "NUMERIC" | "INTEGER" | "REAL" | "INT" => FieldKind::Number(Default::default()),
+        "BOOLEAN" => FieldKind::Bool,
+        "TEXT" => FieldKind::Text(Default::default()),
+        _ => FieldKind::Json(Default::default()),
+    };
+    Field::new(name, kind)
+}

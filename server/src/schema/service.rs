@@ -1,0 +1,356 @@
+//! Collection changes as one unit: parse → normalize → validate → one transaction (row + DDL) →
+//! swap the schema cache. Every function here runs on the writer thread.
+
+use std::sync::Arc;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+
+/// A connection or an open transaction (nested calls become savepoints).
+pub trait Conn: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction> {}
+impl<T: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>> Conn for T {}
+use serde_json::Value;
+
+use super::cache::{SchemaCache, Snapshot};
+use super::collection::{Collection, merge_json};
+use super::{ddl, defaults, normalize, store, validate};
+use crate::error::{ApiError, FieldError, FieldErrors};
+use crate::storage::dialect;
+
+fn db_error(context: &str, e: &DbErr) -> ApiError {
+    let text = e.to_string();
+    if text.contains("already exists")
+        || text.contains("UNIQUE constraint failed")
+        || text.contains("no such")
+        || text.contains("syntax error")
+    {
+        // A schema problem the validator could not see (index name clash, bad view query, …).
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "indexes",
+            FieldError::new(
+                "validation_invalid_index_expression",
+                "Invalid CREATE INDEX expression.",
+            ),
+        );
+        tracing::info!(error = %text, "{context}: rejected schema change");
+        return ApiError::validation(context, errors);
+    }
+    ApiError::internal(format!("{context}: {text}"))
+}
+
+fn reload(conn: &impl ConnectionTrait, cache: &SchemaCache) -> Result<(), ApiError> {
+    let all = store::load_all(conn).map_err(ApiError::internal)?;
+    cache.store(Snapshot::new(all));
+    Ok(())
+}
+
+/// Loads every collection into the cache (start-up).
+pub fn load(conn: &DatabaseConnection, cache: &SchemaCache) -> Result<(), ApiError> {
+    reload(conn, cache)
+}
+
+/// Creates the default collections on a fresh database (a recorded migration).
+pub fn bootstrap(conn: &DatabaseConnection) -> anyhow::Result<()> {
+    crate::storage::migrations::apply_once(conn, "1700000001_default_collections", |txn| {
+        for c in defaults::default_collections()? {
+            store::insert(txn, &c)?;
+            ddl::create(txn, &c)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Fills view fields from the view's real columns (the view must exist in `txn`).
+fn infer_view_fields(
+    txn: &DatabaseTransaction,
+    c: &mut Collection,
+    all: &[Arc<Collection>],
+) -> Result<(), ApiError> {
+    let cols = ddl::table_columns(txn, &c.name)
+        .map_err(|e| db_error("Failed to create collection.", &e))?;
+    if !cols.iter().any(|(n, _)| n == "id") {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "viewQuery",
+            FieldError::new(
+                "validation_missing_view_id",
+                "The view query must return an id column.",
+            ),
+        );
+        return Err(ApiError::validation("Failed to create collection.", errors));
+    }
+    c.fields = cols
+        .iter()
+        .map(|(name, decl)| normalize::infer_view_field(name, decl, &c.view_query, all))
+        .collect();
+    Ok(())
+}
+
+fn check_view_query(query: &str) -> Result<(), ApiError> {
+    let q = query.trim().trim_end_matches(';');
+    let lower = q.to_ascii_lowercase();
+    let single_select =
+        (lower.starts_with("select") || lower.starts_with("with")) && !q.contains(';');
+    if single_select {
+        return Ok(());
+    }
+    let mut errors = FieldErrors::new();
+    errors.add(
+        "viewQuery",
+        FieldError::new(
+            "validation_invalid_view_query",
+            "Only a single SELECT statement is allowed.",
+        ),
+    );
+    Err(ApiError::validation("Failed to create collection.", errors))
+}
+
+/// Writes `new` (replacing `old` when given) in one transaction and refreshes the cache.
+fn save(
+    conn: &impl Conn,
+    cache: &SchemaCache,
+    old: Option<&Collection>,
+    mut new: Collection,
+    message: &str,
+) -> Result<Collection, ApiError> {
+    let snapshot = cache.load();
+    normalize::normalize(&mut new, old);
+    validate::validate_collection(&new, old, &snapshot.collections).into_result(message)?;
+    if new.is_view() {
+        check_view_query(&new.view_query)?;
+        new.view_query = new.view_query.trim().trim_end_matches(';').to_string();
+    }
+    let now = super::ids::now_string();
+    if new.created.is_empty() || old.is_none() {
+        new.created = old.map_or_else(|| now.clone(), |o| o.created.clone());
+    }
+    new.updated = now;
+    let txn = conn.begin().map_err(ApiError::internal)?;
+    let result = (|| {
+        match old {
+            None => ddl::create(&txn, &new).map_err(|e| db_error(message, &e))?,
+            Some(old) => ddl::update(&txn, old, &new).map_err(|e| db_error(message, &e))?,
+        }
+        if new.is_view() {
+            infer_view_fields(&txn, &mut new, &snapshot.collections)?;
+        }
+        match old {
+            None => store::insert(&txn, &new),
+            Some(_) => store::update(&txn, &new),
+        }
+        .map_err(|e| db_error(message, &e))?;
+        Ok::<(), ApiError>(())
+    })();
+    match result {
+        Ok(()) => {
+            txn.commit().map_err(ApiError::internal)?;
+            reload(conn, cache)?;
+            Ok(new)
+        }
+        Err(e) => {
+            if let Err(rb) = txn.rollback() {
+                tracing::error!(error = %rb, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// `POST /api/collections`: `body` is merged over the scaffold of its type.
+pub fn create(conn: &impl Conn, cache: &SchemaCache, body: &Value) -> Result<Collection, ApiError> {
+    let message = "Failed to create collection.";
+    let kind = body.get("type").and_then(Value::as_str).unwrap_or("base");
+    let mut json = defaults::scaffold(if matches!(kind, "base" | "auth" | "view") {
+        kind
+    } else {
+        "base"
+    });
+    if let Some(o) = json.as_object_mut() {
+        // A new collection only gets the default auth indexes through `normalize`.
+        o.insert("indexes".into(), Value::Array(Vec::new()));
+        if kind == "auth" {
+            o.insert("fields".into(), Value::Array(Vec::new()));
+        }
+    }
+    merge_json(&mut json, body);
+    if let Some(o) = json.as_object_mut() {
+        o.insert("system".into(), Value::Bool(false));
+        o.insert("created".into(), Value::String(String::new()));
+    }
+    let new = Collection::from_json(&json).map_err(|e| ApiError::validation(message, e))?;
+    if !new.id.is_empty() && cache.load().by_id(&new.id).is_some() {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "id",
+            FieldError::new(
+                "validation_collection_id_exists",
+                "Collection id must be unique.",
+            ),
+        );
+        return Err(ApiError::validation(message, errors));
+    }
+    save(conn, cache, None, new, message)
+}
+
+/// `PATCH /api/collections/{id}`: `patch` is merged over the current JSON; `fields` replaces.
+pub fn update(
+    conn: &impl Conn,
+    cache: &SchemaCache,
+    id_or_name: &str,
+    patch: &Value,
+) -> Result<Collection, ApiError> {
+    let message = "Failed to update collection.";
+    let old = cache
+        .load()
+        .find(id_or_name)
+        .ok_or_else(ApiError::not_found)?;
+    let mut json = old.to_storage_json();
+    merge_json(&mut json, patch);
+    if let Some(o) = json.as_object_mut() {
+        // Immutable through the API.
+        o.insert("id".into(), Value::String(old.id.clone()));
+        o.insert("system".into(), Value::Bool(old.system));
+        o.insert("created".into(), Value::String(old.created.clone()));
+    }
+    let new = Collection::from_json(&json).map_err(|e| ApiError::validation(message, e))?;
+    save(conn, cache, Some(&old), new, message)
+}
+
+/// `DELETE /api/collections/{id}`: refused for system collections and for collections that
+/// other collections' relation fields point at.
+pub fn delete(conn: &impl Conn, cache: &SchemaCache, id_or_name: &str) -> Result<(), ApiError> {
+    let snapshot = cache.load();
+    let c = snapshot.find(id_or_name).ok_or_else(ApiError::not_found)?;
+    if c.system {
+        return Err(ApiError::bad_request("Failed to delete collection."));
+    }
+    let refs = c.referencing_fields(&snapshot.collections);
+    if refs.iter().any(|(owner, _)| owner.id != c.id) {
+        return Err(ApiError::bad_request(
+            "Failed to delete collection due to existing dependency.",
+        ));
+    }
+    let txn = conn.begin().map_err(ApiError::internal)?;
+    ddl::drop(&txn, &c).map_err(|e| db_error("Failed to delete collection.", &e))?;
+    store::delete(&txn, &c.id).map_err(ApiError::internal)?;
+    txn.commit().map_err(ApiError::internal)?;
+    reload(conn, cache)
+}
+
+/// `DELETE /api/collections/{id}/truncate`: removes every record.
+pub fn truncate(conn: &impl Conn, cache: &SchemaCache, id_or_name: &str) -> Result<(), ApiError> {
+    let c = cache
+        .load()
+        .find(id_or_name)
+        .ok_or_else(ApiError::not_found)?;
+    if c.is_view() {
+        return Err(ApiError::bad_request(
+            "The view collections don't support truncate.",
+        ));
+    }
+    conn.execute_unprepared(&format!("DELETE FROM {}", dialect::quote(&c.name)))
+        .map_err(ApiError::internal)?;
+    Ok(())
+}
+
+/// `PUT /api/collections/import`: creates or updates every given collection (matched by id,
+/// then name) and, with `delete_missing`, deletes non-system collections not in the list. All or
+/// nothing: any failure restores the previous schema.
+pub fn import(
+    conn: &DatabaseConnection,
+    cache: &SchemaCache,
+    items: &[Value],
+    delete_missing: bool,
+) -> Result<(), ApiError> {
+    let message = "Failed to import collections.";
+    let before = cache.load();
+    let txn = conn.begin().map_err(ApiError::internal)?;
+    let conn = &txn;
+    let result = (|| {
+        let mut errors = FieldErrors::new();
+        for (i, item) in items.iter().enumerate() {
+            let snapshot = cache.load();
+            let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
+            let name = item.get("name").and_then(Value::as_str).unwrap_or_default();
+            let existing = snapshot.by_id(id).or_else(|| {
+                if id.is_empty() {
+                    snapshot.find(name)
+                } else {
+                    None
+                }
+            });
+            let r = match existing {
+                Some(old) => update(conn, cache, &old.id, item).map(|_| ()),
+                None => create(conn, cache, item).map(|_| ()),
+            };
+            if let Err(e) = r {
+                let mut nested = FieldErrors::new();
+                for (k, v) in e.data {
+                    nested.add(
+                        k,
+                        FieldError::new(
+                            "validation_invalid_value",
+                            v.get("message")
+                                .and_then(Value::as_str)
+                                .unwrap_or("Invalid value.")
+                                .to_string(),
+                        ),
+                    );
+                }
+                errors.add_nested(i.to_string(), nested);
+                let mut wrapped = FieldErrors::new();
+                wrapped.add_nested("collections", errors);
+                return Err(ApiError::validation(message, wrapped));
+            }
+        }
+        if delete_missing {
+            let keep: Vec<String> = items
+                .iter()
+                .flat_map(|v| [v.get("id"), v.get("name")])
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_ascii_lowercase)
+                .collect();
+            let snapshot = cache.load();
+            // Delete dependents first: repeat until nothing more can go.
+            let mut pending: Vec<Arc<Collection>> = snapshot
+                .collections
+                .iter()
+                .filter(|c| {
+                    !c.system
+                        && !keep.contains(&c.id.to_ascii_lowercase())
+                        && !keep.contains(&c.name.to_ascii_lowercase())
+                })
+                .cloned()
+                .collect();
+            while !pending.is_empty() {
+                let before_len = pending.len();
+                pending.retain(|c| delete(conn, cache, &c.id).is_err());
+                if pending.len() == before_len {
+                    return Err(ApiError::bad_request(message));
+                }
+            }
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => {
+            txn.commit().map_err(ApiError::internal)?;
+            Ok(())
+        }
+        Err(e) => {
+            if let Err(rb) = txn.rollback() {
+                tracing::error!(error = %rb, "import rollback failed");
+            }
+            cache.store(Snapshot::new(
+                before
+                    .collections
+                    .iter()
+                    .map(|c| c.as_ref().clone())
+                    .collect(),
+            ));
+            Err(e)
+        }
+    }
+}

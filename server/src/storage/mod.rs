@@ -1,0 +1,198 @@
+//! Database access: thread-confined SQLite connections (one writer thread, N read-only reader
+//! threads). Async handlers send a closure and await a oneshot reply; a write transaction runs
+//! entirely inside one job, never across an `.await`.
+//!
+//! Everything above this module sees [`Storage`], [`Db`] (a connection or transaction) and
+//! [`StorageError`]; SQL dialect details live in [`dialect`].
+
+pub mod dialect;
+pub mod entities;
+pub mod migrations;
+pub mod sqlite;
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::thread::JoinHandle;
+
+pub use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
+};
+
+use crate::error::ApiError;
+
+type Job = Box<dyn FnOnce(&DatabaseConnection) + Send>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("storage is shut down")]
+    Closed,
+}
+
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+/// Handle to the database threads. Cheap to share behind an `Arc`.
+pub struct Storage {
+    writer: Mutex<Option<flume::Sender<Job>>>,
+    readers: Mutex<Option<flume::Sender<Job>>>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+/// Starts a thread that opens its own connection (connections are not `Send`) and runs jobs
+/// until the channel closes. Returns once the connection is open (or failed to open).
+fn spawn_worker<O>(
+    name: String,
+    open: O,
+    rx: flume::Receiver<Job>,
+) -> anyhow::Result<JoinHandle<()>>
+where
+    O: FnOnce() -> anyhow::Result<DatabaseConnection> + Send + 'static,
+{
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), String>>();
+    let handle = std::thread::Builder::new().name(name).spawn(move || {
+        let conn = match open() {
+            Ok(c) => {
+                let _ = ready_tx.send(Ok(()));
+                c
+            }
+            Err(e) => {
+                let _ = ready_tx.send(Err(format!("{e:#}")));
+                return;
+            }
+        };
+        while let Ok(job) = rx.recv() {
+            job(&conn);
+        }
+        if let Err(e) = conn.close_by_ref() {
+            tracing::warn!(error = %e, "closing database connection");
+        }
+    })?;
+    match ready_rx.recv() {
+        Ok(Ok(())) => Ok(handle),
+        Ok(Err(e)) => Err(anyhow::anyhow!(e)),
+        Err(_) => Err(anyhow::anyhow!("database thread exited during start-up")),
+    }
+}
+
+impl Storage {
+    /// Opens (creating if needed) the database file and starts the writer and `readers` reader
+    /// threads. System migrations run on the writer before this returns.
+    pub fn open(path: &Path, readers: usize) -> anyhow::Result<Self> {
+        let (wtx, wrx) = flume::unbounded::<Job>();
+        let (rtx, rrx) = flume::unbounded::<Job>();
+        let p = path.to_path_buf();
+        let writer = spawn_worker(
+            "cairn-db-writer".into(),
+            move || {
+                let conn = sqlite::open(&p, false)?;
+                migrations::run(&conn)?;
+                Ok(conn)
+            },
+            wrx,
+        )?;
+        let mut threads = vec![writer];
+        for i in 0..readers.max(1) {
+            let p = path.to_path_buf();
+            threads.push(spawn_worker(
+                format!("cairn-db-reader-{i}"),
+                move || sqlite::open(&p, true),
+                rrx.clone(),
+            )?);
+        }
+        Ok(Self {
+            writer: Mutex::new(Some(wtx)),
+            readers: Mutex::new(Some(rtx)),
+            threads: Mutex::new(threads),
+        })
+    }
+
+    fn sender(
+        slot: &Mutex<Option<flume::Sender<Job>>>,
+    ) -> Result<flume::Sender<Job>, StorageError> {
+        slot.lock()
+            .map_err(|_| StorageError::Closed)?
+            .clone()
+            .ok_or(StorageError::Closed)
+    }
+
+    async fn run<T, F>(slot: &Mutex<Option<flume::Sender<Job>>>, f: F) -> Result<T, StorageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&DatabaseConnection) -> T + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            // The receiver may have gone away (client disconnected); the work is done anyway.
+            let _ = tx.send(f(conn));
+        });
+        Self::sender(slot)?
+            .send(job)
+            .map_err(|_| StorageError::Closed)?;
+        rx.await.map_err(|_| StorageError::Closed)
+    }
+
+    /// Runs `f` on a read-only connection.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, StorageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&DatabaseConnection) -> T + Send + 'static,
+    {
+        Self::run(&self.readers, f).await
+    }
+
+    /// Runs `f` on the writer connection (callers open their own transaction).
+    pub async fn write<T, F>(&self, f: F) -> Result<T, StorageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&DatabaseConnection) -> T + Send + 'static,
+    {
+        Self::run(&self.writer, f).await
+    }
+
+    /// Blocking variant of [`Storage::write`] for the CLI and start-up.
+    pub fn write_blocking<T, F>(&self, f: F) -> Result<T, StorageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&DatabaseConnection) -> T + Send + 'static,
+    {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let job: Job = Box::new(move |conn| {
+            let _ = tx.send(f(conn));
+        });
+        Self::sender(&self.writer)?
+            .send(job)
+            .map_err(|_| StorageError::Closed)?;
+        rx.recv().map_err(|_| StorageError::Closed)
+    }
+
+    /// Stops accepting jobs, lets queued jobs finish, and closes every connection.
+    pub fn close(&self) {
+        if let Ok(mut w) = self.writer.lock() {
+            w.take();
+        }
+        if let Ok(mut r) = self.readers.lock() {
+            r.take();
+        }
+        let threads = self
+            .threads
+            .lock()
+            .map(|mut t| std::mem::take(&mut *t))
+            .unwrap_or_default();
+        for t in threads {
+            if t.join().is_err() {
+                tracing::warn!("database thread panicked");
+            }
+        }
+    }
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
