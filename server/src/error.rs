@@ -23,6 +23,7 @@ pub mod msg {
     pub const FORBIDDEN_AUTH: &str = "The authorized record is not allowed to perform this action.";
     pub const SUPERUSERS_ONLY: &str = "Only superusers can perform this action.";
     pub const MISSING_COLLECTION: &str = "Missing collection context.";
+    pub const INVALID_COLLECTION: &str = "Missing or invalid collection context.";
     pub const MISSING_AUTH_COLLECTION: &str = "Missing or invalid auth collection context.";
     pub const VALIDATION: &str = "An error occurred while validating the submitted data.";
     pub const INTERNAL: &str = "Something went wrong while processing your request.";
@@ -150,8 +151,11 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// The errors as a JSON object, keys sorted as PocketBase sorts them.
     pub fn into_map(self) -> Map<String, Value> {
-        self.0
+        let mut entries: Vec<(String, Value)> = self.0.into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.into_iter().collect()
     }
 
     /// `Err(ApiError)` with the given message when any error was recorded.

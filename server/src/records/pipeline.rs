@@ -322,3 +322,50 @@ pub async fn delete(
         .await?;
     Ok(())
 }
+
+/// `DELETE /api/collections/{c}/truncate`: deletes every record in one transaction with the
+/// same relation semantics as single deletes (cascades, required references refuse).
+pub async fn truncate(core: &Arc<Core>, c: Arc<Collection>) -> Result<(), ApiError> {
+    if c.is_view() {
+        return Err(ApiError::bad_request(
+            "The view collections don't support truncate.",
+        ));
+    }
+    const FAILED: &str = "Failed to truncate collection (most likely due to required cascade delete record references).";
+    write_txn(core, FAILED, move |txn, snapshot| {
+        let referenced = !c.referencing_fields(&snapshot.collections).is_empty();
+        if !referenced {
+            let mut q = sea_query::Query::delete();
+            q.from_table(sea_query::Alias::new(c.name.as_str()));
+            sea_orm::ConnectionTrait::execute(txn, &q)?;
+            return Ok(());
+        }
+        loop {
+            let lq = read::ListQuery {
+                page: 1,
+                per_page: 500,
+                sort: Vec::new(),
+                skip_total: true,
+                condition: None,
+            };
+            let batch = read::list(txn, &c, &lq)?;
+            if batch.items.is_empty() {
+                return Ok(());
+            }
+            for record in &batch.items {
+                persist::delete(txn, snapshot, record).map_err(|e| match e {
+                    PersistError::Db(db) => PersistError::Db(db),
+                    _ => PersistError::RequiredReference,
+                })?;
+            }
+        }
+    })
+    .await
+    .map_err(|e| {
+        if e.status == 400 {
+            ApiError::bad_request(FAILED)
+        } else {
+            e
+        }
+    })
+}

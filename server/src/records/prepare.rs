@@ -185,13 +185,15 @@ pub fn validate(record: &Record, applied: &Applied, is_create: bool) -> FieldErr
             .iter()
             .find(|(n, _)| n == "password")
             .map(|(_, p)| p.as_str());
-        if let Some(plain) = plain.filter(|p| !p.is_empty())
-            && applied.password_confirm.as_deref() != Some(plain)
-        {
-            errors.add(
-                "passwordConfirm",
-                FieldError::new("validation_values_mismatch", "Values don't match."),
-            );
+        if let Some(plain) = plain.filter(|p| !p.is_empty()) {
+            match applied.password_confirm.as_deref() {
+                None | Some("") => errors.add("passwordConfirm", FieldError::required()),
+                Some(confirm) if confirm != plain => errors.add(
+                    "passwordConfirm",
+                    FieldError::new("validation_values_mismatch", "Values don't match."),
+                ),
+                Some(_) => {}
+            }
         }
     }
     errors

@@ -127,7 +127,14 @@ pub fn infer_view_field(
     all: &[std::sync::Arc<Collection>],
 ) -> Field {
     if name == "id" {
-        return id_field();
+        // A view's id is whatever the query returns: no length bounds, nothing to generate.
+        let mut f = id_field();
+        if let FieldKind::Text(o) = &mut f.kind {
+            o.min = 0;
+            o.max = 0;
+            o.autogenerate_pattern.clear();
+        }
+        return f;
     }
     let lower_query = query.to_ascii_lowercase();
     let referenced = all.iter().filter(|c| {

@@ -14,17 +14,37 @@ use super::cache::{SchemaCache, Snapshot};
 use super::collection::{Collection, merge_json};
 use super::{ddl, defaults, normalize, store, validate};
 use crate::error::{ApiError, FieldError, FieldErrors};
-use crate::storage::dialect;
 
-fn db_error(context: &str, e: &DbErr) -> ApiError {
+/// Maps a DDL failure the validator could not foresee (index name clash, bad view query, …) to
+/// a validation error on the part of the collection that caused it.
+fn db_error_for(c: &Collection, context: &str, e: &DbErr) -> ApiError {
     let text = e.to_string();
-    if text.contains("already exists")
-        || text.contains("UNIQUE constraint failed")
-        || text.contains("no such")
-        || text.contains("syntax error")
-    {
-        // A schema problem the validator could not see (index name clash, bad view query, …).
-        let mut errors = FieldErrors::new();
+    let schema_problem = [
+        "already exists",
+        "UNIQUE constraint failed",
+        "no such",
+        "syntax error",
+        "error in",
+        "ambiguous",
+        "not authorized",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle));
+    if !schema_problem {
+        return ApiError::internal(format!("{context}: {text}"));
+    }
+    tracing::info!(error = %text, "{context}: rejected schema change");
+    let mut errors = FieldErrors::new();
+    if c.is_view() {
+        let detail = text.rsplit(": ").next().unwrap_or("invalid query").trim();
+        errors.add(
+            "viewQuery",
+            FieldError::new(
+                "validation_invalid_view_query",
+                format!("Invalid query - {detail}."),
+            ),
+        );
+    } else {
         errors.add(
             "indexes",
             FieldError::new(
@@ -32,10 +52,8 @@ fn db_error(context: &str, e: &DbErr) -> ApiError {
                 "Invalid CREATE INDEX expression.",
             ),
         );
-        tracing::info!(error = %text, "{context}: rejected schema change");
-        return ApiError::validation(context, errors);
     }
-    ApiError::internal(format!("{context}: {text}"))
+    ApiError::validation(context, errors)
 }
 
 fn reload(conn: &impl ConnectionTrait, cache: &SchemaCache) -> Result<(), ApiError> {
@@ -68,7 +86,7 @@ fn infer_view_fields(
     all: &[Arc<Collection>],
 ) -> Result<(), ApiError> {
     let cols = ddl::table_columns(txn, &c.name)
-        .map_err(|e| db_error("Failed to create collection.", &e))?;
+        .map_err(|e| db_error_for(c, "Failed to create collection.", &e))?;
     if !cols.iter().any(|(n, _)| n == "id") {
         let mut errors = FieldErrors::new();
         errors.add(
@@ -129,8 +147,10 @@ fn save(
     let txn = conn.begin().map_err(ApiError::internal)?;
     let result = (|| {
         match old {
-            None => ddl::create(&txn, &new).map_err(|e| db_error(message, &e))?,
-            Some(old) => ddl::update(&txn, old, &new).map_err(|e| db_error(message, &e))?,
+            None => ddl::create(&txn, &new).map_err(|e| db_error_for(&new, message, &e))?,
+            Some(old) => {
+                ddl::update(&txn, old, &new).map_err(|e| db_error_for(&new, message, &e))?
+            }
         }
         if new.is_view() {
             infer_view_fields(&txn, &mut new, &snapshot.collections)?;
@@ -139,7 +159,7 @@ fn save(
             None => store::insert(&txn, &new),
             Some(_) => store::update(&txn, &new),
         }
-        .map_err(|e| db_error(message, &e))?;
+        .map_err(|e| db_error_for(&new, message, &e))?;
         Ok::<(), ApiError>(())
     })();
     match result {
@@ -226,32 +246,17 @@ pub fn delete(conn: &impl Conn, cache: &SchemaCache, id_or_name: &str) -> Result
         return Err(ApiError::bad_request("Failed to delete collection."));
     }
     let refs = c.referencing_fields(&snapshot.collections);
-    if refs.iter().any(|(owner, _)| owner.id != c.id) {
-        return Err(ApiError::bad_request(
-            "Failed to delete collection due to existing dependency.",
-        ));
+    if let Some((owner, _)) = refs.iter().find(|(owner, _)| owner.id != c.id) {
+        return Err(ApiError::bad_request(format!(
+            "Failed to delete collection probably due to existing reference in {}.",
+            owner.name
+        )));
     }
     let txn = conn.begin().map_err(ApiError::internal)?;
-    ddl::drop(&txn, &c).map_err(|e| db_error("Failed to delete collection.", &e))?;
+    ddl::drop(&txn, &c).map_err(|e| db_error_for(&c, "Failed to delete collection.", &e))?;
     store::delete(&txn, &c.id).map_err(ApiError::internal)?;
     txn.commit().map_err(ApiError::internal)?;
     reload(conn, cache)
-}
-
-/// `DELETE /api/collections/{id}/truncate`: removes every record.
-pub fn truncate(conn: &impl Conn, cache: &SchemaCache, id_or_name: &str) -> Result<(), ApiError> {
-    let c = cache
-        .load()
-        .find(id_or_name)
-        .ok_or_else(ApiError::not_found)?;
-    if c.is_view() {
-        return Err(ApiError::bad_request(
-            "The view collections don't support truncate.",
-        ));
-    }
-    conn.execute_unprepared(&format!("DELETE FROM {}", dialect::quote(&c.name)))
-        .map_err(ApiError::internal)?;
-    Ok(())
 }
 
 /// `PUT /api/collections/import`: creates or updates every given collection (matched by id,

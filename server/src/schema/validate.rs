@@ -139,13 +139,15 @@ fn validate_fields(
         }
         if let Some(prev) = old.and_then(|o| o.field_by_id(&f.id)) {
             if prev.type_name() != f.type_name() {
-                fe.add(
-                    "type",
+                // PocketBase reports this one on the field itself, not on `type`.
+                field_errors.add(
+                    i.to_string(),
                     FieldError::new(
                         "validation_field_type_change",
                         "Field type cannot be changed.",
                     ),
                 );
+                continue;
             }
             if prev.system && prev.name != f.name {
                 fe.add(
@@ -168,7 +170,7 @@ fn validate_fields(
                     fe.add(
                         "collectionId",
                         FieldError::new(
-                            "validation_field_invalid_relation",
+                            "validation_field_relation_missing_collection",
                             "The relation collection doesn't exist.",
                         ),
                     );

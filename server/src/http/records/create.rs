@@ -18,7 +18,7 @@ pub async fn handler(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
-    let c = super::collection(&core, &path)?;
+    let c = super::writable_collection(&core, &path)?;
     let body = read_body(&req, payload, max_body(&req)).await?;
     let viewer = auth.clone();
     let record = pipeline::create(&core, c, auth, body.data, body.from_form).await?;

@@ -19,3 +19,11 @@ pub fn collection(core: &Core, id_or_name: &str) -> Result<Arc<Collection>, ApiE
         .find(id_or_name)
         .ok_or_else(|| ApiError::new(404, msg::MISSING_COLLECTION))
 }
+
+/// Like [`collection`], with the message PocketBase uses on create/update routes.
+pub fn writable_collection(core: &Core, id_or_name: &str) -> Result<Arc<Collection>, ApiError> {
+    core.schema
+        .load()
+        .find(id_or_name)
+        .ok_or_else(|| ApiError::new(404, msg::INVALID_COLLECTION))
+}

@@ -19,7 +19,7 @@ pub async fn handler(
 ) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
     let (collection, id) = path.into_inner();
-    let c = super::collection(&core, &collection)?;
+    let c = super::writable_collection(&core, &collection)?;
     let body = read_body(&req, payload, max_body(&req)).await?;
     let viewer = auth.clone();
     let record = pipeline::update(&core, c, &id, auth, body.data, body.from_form).await?;
