@@ -22,6 +22,8 @@ pub enum PersistError {
     Validation(FieldErrors),
     #[error("record is part of a required relation reference")]
     RequiredReference,
+    #[error("the collection changed while the request was prepared")]
+    SchemaChanged,
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -33,6 +35,9 @@ impl PersistError {
             Self::Validation(errors) => ApiError::validation(message, errors),
             Self::RequiredReference => ApiError::bad_request(
                 "Failed to delete record. Make sure that the record is not part of a required relation reference.",
+            ),
+            Self::SchemaChanged => ApiError::bad_request(
+                "The collection schema changed while the request was processed; please retry.",
             ),
             Self::Db(e) => ApiError::internal(e),
         }
@@ -52,12 +57,22 @@ fn map_db_error(e: DbErr) -> PersistError {
     PersistError::Db(e)
 }
 
+/// Refuses a write prepared against an older version of the collection (a schema change
+/// committed in between), instead of writing to columns that may no longer exist.
+pub fn ensure_current(snapshot: &Snapshot, record: &Record) -> Result<(), PersistError> {
+    match snapshot.by_id(&record.collection.id) {
+        Some(current) if Arc::ptr_eq(&current, &record.collection) => Ok(()),
+        _ => Err(PersistError::SchemaChanged),
+    }
+}
+
 /// Checks that every relation value points at an existing record.
 pub fn check_relations(
     conn: &impl ConnectionTrait,
     snapshot: &Snapshot,
     record: &Record,
 ) -> Result<(), PersistError> {
+    ensure_current(snapshot, record)?;
     let mut errors = FieldErrors::new();
     for f in &record.collection.fields {
         let FieldKind::Relation(o) = &f.kind else {
@@ -77,13 +92,10 @@ pub fn check_relations(
             None => Vec::new(),
         };
         // A self-reference to the record being created is fine.
-        let missing = ids.iter().any(|id| {
-            !found.contains(id)
-                && !(target
-                    .as_ref()
-                    .is_some_and(|t| t.id == record.collection.id)
-                    && id == record.id())
-        });
+        let self_target = target.as_ref().is_some_and(|t| t.id == record.collection.id);
+        let missing = ids
+            .iter()
+            .any(|id| !(found.contains(id) || (self_target && id == record.id())));
         if missing {
             errors.add(
                 f.name.clone(),
@@ -114,7 +126,6 @@ pub fn insert(conn: &impl ConnectionTrait, record: &Record) -> Result<(), Persis
                 f,
                 record.get(&f.name).unwrap_or(&f.zero_value()),
             ))
-            .into()
         })
         .collect();
     q.values(values)
@@ -145,6 +156,7 @@ pub fn delete(
     snapshot: &Snapshot,
     record: &Record,
 ) -> Result<Vec<Record>, PersistError> {
+    ensure_current(snapshot, record)?;
     let mut cascaded = Vec::new();
     delete_inner(conn, snapshot, record, 0, &mut cascaded)?;
     Ok(cascaded)

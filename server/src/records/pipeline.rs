@@ -31,11 +31,10 @@ fn unsupported_view(c: &Collection) -> Result<(), ApiError> {
 pub async fn find(core: &Core, c: &Arc<Collection>, id: &str) -> Result<Option<Record>, ApiError> {
     let c = c.clone();
     let id = id.to_string();
-    Ok(core
-        .storage
+    core.storage
         .read(move |conn| read::find_by_id(conn, &c, &id))
         .await?
-        .map_err(ApiError::internal)?)
+        .map_err(ApiError::internal)
 }
 
 /// Hashes submitted passwords off the async runtime (bcrypt is deliberately slow).
