@@ -12,6 +12,7 @@ pub mod error;
 pub mod hooks;
 pub mod http;
 pub mod openapi;
+pub mod query;
 pub mod records;
 pub mod schema;
 pub mod storage;

@@ -92,7 +92,9 @@ pub fn check_relations(
             None => Vec::new(),
         };
         // A self-reference to the record being created is fine.
-        let self_target = target.as_ref().is_some_and(|t| t.id == record.collection.id);
+        let self_target = target
+            .as_ref()
+            .is_some_and(|t| t.id == record.collection.id);
         let missing = ids
             .iter()
             .any(|id| !(found.contains(id) || (self_target && id == record.id())));
