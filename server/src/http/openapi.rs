@@ -1,25 +1,40 @@
-//! OpenAPI document (`/api/openapi.json`) and offline docs page (`/api/docs`).
+//! OpenAPI document (`/api/openapi.json`) and offline docs page (`/api/docs`, assets under
+//! `/api/docs/…`, all embedded in the binary).
 
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, msg};
 use crate::http::extract::core_of;
+use crate::openapi::{self, DocsAsset};
 
 /// The OpenAPI document for the fixed routes plus one path set per collection.
 pub async fn spec(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
     let snapshot = core.schema.load();
-    Ok(HttpResponse::Ok().json(crate::openapi::document(&snapshot)))
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .json(openapi::document(&snapshot)))
 }
 
-/// A browsable docs page that works offline.
+fn file_response(asset: DocsAsset) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(asset.content_type)
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(asset.bytes.into_owned())
+}
+
+/// A browsable docs page (Swagger UI) that works offline.
 pub async fn docs() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(crate::openapi::DOCS_HTML)
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(openapi::DOCS_HTML)
 }
 
 /// Static assets of the docs page (bundled in the binary).
-pub async fn docs_assets() -> HttpResponse {
-    HttpResponse::NotFound().finish()
+pub async fn docs_assets(tail: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    openapi::asset(&tail)
+        .map(file_response)
+        .ok_or_else(|| ApiError::new(404, msg::FILE_NOT_FOUND))
 }

@@ -3,7 +3,7 @@
 
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::request_body::{RequestBody, RequestBodyBuilder};
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::schema::{ArrayBuilder, ArrayItems, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, Response, ResponseBuilder};
 
@@ -31,20 +31,16 @@ pub fn string() -> ObjectBuilder {
     typed(Type::String)
 }
 
-/// A value of any JSON type.
-pub fn any_value() -> Schema {
-    ObjectBuilder::new().schema_type(SchemaType::AnyValue).into()
-}
-
 pub fn array_of(items: impl Into<RefOr<Schema>>) -> ArrayBuilder {
-    ArrayBuilder::new().items(items)
+    let items: RefOr<Schema> = items.into();
+    ArrayBuilder::new().items(ArrayItems::RefOrSchema(Box::new(items)))
 }
 
 /// A datetime string in PocketBase's format.
 pub fn datetime() -> ObjectBuilder {
     string()
         .description(Some(DATETIME_DESCRIPTION))
-        .example(Some(serde_json::json!("2024-01-31 12:34:56.789Z")))
+        .examples([serde_json::json!("2024-01-31 12:34:56.789Z")])
 }
 
 /// A response with a JSON body.
@@ -171,8 +167,14 @@ pub fn list_envelope(item: RefOr<Schema>, description: &str) -> Schema {
         .description(Some(description))
         .property("page", int())
         .property("perPage", int())
-        .property("totalItems", int().description(Some("-1 with `skipTotal`.")))
-        .property("totalPages", int().description(Some("-1 with `skipTotal`.")))
+        .property(
+            "totalItems",
+            int().description(Some("-1 with `skipTotal`.")),
+        )
+        .property(
+            "totalPages",
+            int().description(Some("-1 with `skipTotal`.")),
+        )
         .property("items", array_of(item))
         .required("page")
         .required("perPage")
@@ -188,7 +190,9 @@ pub fn auth_response(record: RefOr<Schema>, description: &str) -> Schema {
         .description(Some(description))
         .property(
             "token",
-            string().description(Some("The auth token (a JWT) for the `Authorization` header.")),
+            string().description(Some(
+                "The auth token (a JWT) for the `Authorization` header.",
+            )),
         )
         .property("record", record)
         .required("token")

@@ -5,10 +5,11 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{ComponentsBuilder, OpenApi as Document};
 use utoipa::{Modify, OpenApi};
 
-use super::common::{self, SECURITY_DESCRIPTION, SECURITY_SCHEME, schema_ref, string};
+use super::common::{SECURITY_DESCRIPTION, SECURITY_SCHEME};
+use super::routes;
 use super::schemas::{
-    AuthWithPassword, Collection, CollectionField, CollectionImport, CollectionList,
-    CollectionScaffolds, CollectionType, Error, FieldError, Health,
+    AuthResponse, AuthWithPassword, Collection, CollectionField, CollectionImport, CollectionList,
+    CollectionScaffolds, CollectionType, Error, FieldError, Health, Record, RecordList,
 };
 
 /// `info.description` of the document.
@@ -25,24 +26,25 @@ as `Bearer <token>`). Superusers (`_superusers`) bypass collection rules.";
 #[openapi(
     info(title = "Cairn API", description = DESCRIPTION),
     paths(
-        ops::health,
-        ops::collection_list,
-        ops::collection_create,
-        ops::collection_view,
-        ops::collection_update,
-        ops::collection_delete,
-        ops::collection_truncate,
-        ops::collection_import,
-        ops::collection_scaffolds,
-        ops::record_list,
-        ops::record_create,
-        ops::record_view,
-        ops::record_update,
-        ops::record_delete,
-        ops::auth_with_password,
-        ops::auth_refresh,
+        routes::health,
+        routes::collection_list,
+        routes::collection_create,
+        routes::collection_view,
+        routes::collection_update,
+        routes::collection_delete,
+        routes::collection_truncate,
+        routes::collection_import,
+        routes::collection_scaffolds,
+        routes::record_list,
+        routes::record_create,
+        routes::record_view,
+        routes::record_update,
+        routes::record_delete,
+        routes::auth_with_password,
+        routes::auth_refresh,
     ),
     components(schemas(
+        AuthResponse,
         AuthWithPassword,
         Collection,
         CollectionField,
@@ -53,8 +55,10 @@ as `Bearer <token>`). Superusers (`_superusers`) bypass collection rules.";
         Error,
         FieldError,
         Health,
+        Record,
+        RecordList,
     )),
-    modifiers(&Generic),
+    modifiers(&Security),
     tags(
         (name = "Health", description = "Liveness."),
         (name = "Collections", description = "Schema management (superusers only)."),
@@ -65,10 +69,10 @@ as `Bearer <token>`). Superusers (`_superusers`) bypass collection rules.";
 )]
 struct FixedApi;
 
-/// Adds the security scheme and the untyped `Record`, `RecordList` and `AuthResponse` schemas.
-struct Generic;
+/// Adds the security scheme.
+struct Security;
 
-impl Modify for Generic {
+impl Modify for Security {
     fn modify(&self, doc: &mut Document) {
         let components = doc
             .components
@@ -79,26 +83,6 @@ impl Modify for Generic {
                 "Authorization",
                 SECURITY_DESCRIPTION,
             ))),
-        );
-        let record = utoipa::openapi::ObjectBuilder::new()
-            .description(Some(
-                "A record of any collection: the system keys plus one key per visible field.",
-            ))
-            .property("id", string())
-            .property("collectionId", string())
-            .property("collectionName", string())
-            .required("id")
-            .required("collectionId")
-            .required("collectionName")
-            .additional_properties(Some(common::any_value()));
-        components.schemas.insert("Record".into(), record.into());
-        components.schemas.insert(
-            "RecordList".into(),
-            common::list_envelope(schema_ref("Record"), "A page of records.").into(),
-        );
-        components.schemas.insert(
-            "AuthResponse".into(),
-            common::auth_response(schema_ref("Record"), "A token and its auth record.").into(),
         );
     }
 }
@@ -117,9 +101,3 @@ pub fn schema_names(doc: &Document) -> Vec<String> {
         .map(|c| c.schemas.keys().cloned().collect())
         .unwrap_or_default()
 }
-
-#[expect(
-    dead_code,
-    reason = "the functions only carry utoipa path descriptions; the handlers live in http/"
-)]
-mod ops;

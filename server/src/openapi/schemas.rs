@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 /// The one error shape of every endpoint.
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"status": 400, "message": "An error occurred while validating the submitted data.", "data": {"title": {"code": "validation_required", "message": "Missing required value."}}}))]
+#[schema(examples(json!({"status": 400, "message": "An error occurred while validating the submitted data.", "data": {"title": {"code": "validation_required", "message": "Missing required value."}}})))]
 pub struct Error {
     /// The HTTP status code, repeated.
     pub status: u16,
@@ -35,9 +35,9 @@ pub struct FieldError {
 /// `GET /api/health`.
 #[derive(Serialize, ToSchema)]
 pub struct Health {
-    #[schema(example = "API is healthy.")]
+    #[schema(examples("API is healthy."))]
     pub message: String,
-    #[schema(example = 200)]
+    #[schema(examples(200))]
     pub code: u16,
     /// Diagnostics for superusers (`canBackup`, `realIP`, …); `{}` for everyone else.
     #[schema(value_type = Object)]
@@ -46,6 +46,10 @@ pub struct Health {
 
 /// The collection type.
 #[derive(Serialize, ToSchema)]
+#[expect(
+    dead_code,
+    reason = "shape only: describes the `type` values, never built"
+)]
 #[serde(rename_all = "lowercase")]
 pub enum CollectionType {
     Base,
@@ -142,4 +146,37 @@ pub struct AuthWithPassword {
     pub password: String,
     /// Restricts the lookup to one identity field.
     pub identity_field: Option<String>,
+}
+
+/// A record of any collection: the system keys plus one key per visible field (see the typed
+/// `<Name>Record` schemas).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Record {
+    pub id: String,
+    pub collection_id: String,
+    pub collection_name: String,
+    #[serde(flatten)]
+    pub fields: BTreeMap<String, Value>,
+}
+
+/// A page of records.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordList {
+    pub page: u64,
+    pub per_page: u64,
+    /// `-1` with `skipTotal`.
+    pub total_items: i64,
+    /// `-1` with `skipTotal`.
+    pub total_pages: i64,
+    pub items: Vec<Record>,
+}
+
+/// A token and its auth record.
+#[derive(Serialize, ToSchema)]
+pub struct AuthResponse {
+    /// The auth token (a JWT) for the `Authorization` header.
+    pub token: String,
+    pub record: Record,
 }
