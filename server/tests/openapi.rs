@@ -152,8 +152,11 @@ async fn document_follows_schema_changes() {
     let before = s.guest_get("/api/openapi.json").await;
     assert_eq!(before.status, 200);
     assert!(before.body["paths"]["/api/collections/notes/records"].is_null());
+    s.create_collection(json!({"name": "notes", "type": "base", "listRule": "",
+        "fields": [{"name": "text", "type": "text"}]}))
+        .await;
     s.create_collection(
-        json!({"name": "notes", "type": "base", "fields": [{"name": "text", "type": "text"}]}),
+        json!({"name": "vault", "type": "base", "fields": [{"name": "secret", "type": "text"}]}),
     )
     .await;
     let after = s.guest_get("/api/openapi.json").await;
@@ -166,6 +169,12 @@ async fn document_follows_schema_changes() {
         after.body["components"]["schemas"]["NotesRecord"]["properties"]["text"]["type"],
         json!("string")
     );
+    // Collections only superusers can read (and system collections) are not published to guests.
+    assert!(after.body["paths"]["/api/collections/vault/records"].is_null());
+    assert!(after.body["components"]["schemas"]["SuperusersRecord"].is_null());
+    let su = s.get("/api/openapi.json").await;
+    assert!(su.body["paths"]["/api/collections/vault/records"]["get"].is_object());
+    assert!(su.body["components"]["schemas"]["SuperusersRecord"].is_object());
 }
 
 async fn fetch(s: &TestServer, path: &str) -> (u16, String, String) {

@@ -5,16 +5,30 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::{ApiError, msg};
-use crate::http::extract::core_of;
+use crate::http::extract::{Auth, core_of};
 use crate::openapi::{self, DocsAsset};
+use crate::schema::Snapshot;
 
-/// The OpenAPI document for the fixed routes plus one path set per collection.
-pub async fn spec(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+/// The OpenAPI document for the fixed routes plus one path set per collection. Superusers see
+/// every collection; everyone else only the non-system collections that have a list or view
+/// rule (a schema is not published for collections only superusers can read).
+pub async fn spec(req: HttpRequest, Auth(auth): Auth) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
     let snapshot = core.schema.load();
+    let doc = if auth.is_superuser() {
+        openapi::document(&snapshot)
+    } else {
+        let visible = snapshot
+            .collections
+            .iter()
+            .filter(|c| !c.system && (c.list_rule.is_some() || c.view_rule.is_some()))
+            .map(|c| c.as_ref().clone())
+            .collect();
+        openapi::document(&Snapshot::new(visible))
+    };
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .json(openapi::document(&snapshot)))
+        .json(doc))
 }
 
 fn file_response(asset: DocsAsset) -> HttpResponse {

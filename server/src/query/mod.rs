@@ -22,11 +22,16 @@
 //! parameter and every identifier is resolved through the [`FieldResolver`].
 
 pub mod ast;
+pub mod compile;
 pub mod lexer;
+pub mod macros;
 pub mod parser;
+pub mod sql;
 
 pub use ast::{Expr, Op, Operand, Sign};
+pub use compile::{CompileError, FieldResolver, compile};
 pub use parser::parse;
+pub use sql::{Join, MultiMatch, NullFallback, Resolved, Sql};
 
 /// A syntax error (reported to clients as a generic 400, logged with detail).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
