@@ -417,11 +417,9 @@ async fn superuser_delete_removes_it() {
     server.stop().await;
 }
 
-/// KNOWN BUG (fails until fixed): Cairn deletes the only superuser (exit 0, "Successfully
-/// deleted"), leaving an instance nobody can administer. PocketBase 0.40 refuses in the
-/// `_superusers` delete hook ("You can't delete the only existing superuser"), so
-/// `superuser delete` exits non-zero; the API answers 400 to
-/// `DELETE /api/collections/_superusers/records/{id}` (Cairn answers 204 there too).
+/// Deleting the only superuser is refused, as in PocketBase 0.40 ("You can't delete the only
+/// existing superuser"): `superuser delete` exits non-zero and the API answers 400 to
+/// `DELETE /api/collections/_superusers/records/{id}`.
 #[tokio::test]
 async fn superuser_delete_refuses_the_only_superuser() {
     let dir = tempfile::tempdir().expect("dir");
@@ -433,7 +431,7 @@ async fn superuser_delete_refuses_the_only_superuser() {
     let out = delete(dir.path(), "only@example.com");
     assert!(
         !out.status.success(),
-        "KNOWN BUG: deleting the only superuser must fail (PocketBase: \"You can't delete the \
+        "deleting the only superuser must fail (PocketBase: \"You can't delete the \
          only existing superuser\"): {}",
         out.describe()
     );
@@ -472,9 +470,8 @@ fn superuser_upsert_rejects_invalid_input_readably() {
     }
 }
 
-/// KNOWN BUG (fails until fixed): `superuser delete not-an-email` exits 0 with
-/// `Superuser "not-an-email" was not found.`; PocketBase 0.40 validates the argument first and
-/// fails with "invalid or missing email address" (non-zero exit).
+/// `superuser delete not-an-email` fails with "invalid or missing email address" (non-zero
+/// exit), as PocketBase 0.40 validates the argument first.
 #[test]
 fn superuser_delete_rejects_an_invalid_email() {
     let dir = tempfile::tempdir().expect("dir");
@@ -486,7 +483,7 @@ fn superuser_delete_rejects_an_invalid_email() {
     let out = delete(dir.path(), "not-an-email");
     assert!(
         !out.status.success(),
-        "KNOWN BUG: an invalid email must be rejected (PocketBase: \"invalid or missing email \
+        "an invalid email must be rejected (PocketBase: \"invalid or missing email \
          address\"): {}",
         out.describe()
     );

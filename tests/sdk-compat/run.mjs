@@ -699,14 +699,10 @@ test('errors: 404, 400 validation, 403 locked rule, 401 guest on collections API
   for (const n of [name, pub]) await su.collections.delete(n);
 });
 
-// KNOWN SERVER BUG (kept failing on purpose until fixed in server/src/schema/validate.rs):
-// creating a collection whose name AND type equal an existing one. Cairn derives the new id as
-// pbc_crc32(type+name), which equals the existing collection's id, so the uniqueness check
-// (which skips the collection with the same id) passes and the INSERT fails on the primary key;
-// that database error is reported as `indexes: validation_invalid_index_expression`.
-// PocketBase 0.40 regenerates a taken id (updateGeneratedIdIfExists) and answers
-// 400 {"data":{"name":{"code":"validation_collection_name_exists",...}},"message":"Failed to create collection."}.
-test('BUG: duplicate collection name with the same type → name.validation_collection_name_exists', TIMEOUT, async () => {
+// Creating a collection whose name and type equal an existing one: the derived id
+// pbc_crc32(type+name) is taken, so a fresh id is chosen and the name check answers, as in
+// PocketBase 0.40: 400 {"data":{"name":{"code":"validation_collection_name_exists",...}}}.
+test('duplicate collection name with the same type → name.validation_collection_name_exists', TIMEOUT, async () => {
   const su = await superuser();
   const name = `sdk_dup_${RUN}`;
   await su.collections.create({ name, type: 'base', fields: [{ name: 't', type: 'text' }] });

@@ -50,8 +50,12 @@ pub async fn upsert(core: &Arc<Core>, email: &str, password: &str) -> Result<(),
     Ok(())
 }
 
-/// Deletes the superuser with `email` (not an error when there is none).
+/// Deletes the superuser with `email` (not an error when there is none; refused for the last
+/// superuser).
 pub async fn delete(core: &Arc<Core>, email: &str) -> Result<bool, ApiError> {
+    if !crate::schema::fields::email::is_email(email) {
+        return Err(ApiError::bad_request("invalid or missing email address"));
+    }
     let (auth, c) = system_auth(core)?;
     let c2 = c.clone();
     let email_owned = email.to_string();

@@ -7,6 +7,7 @@ pub mod pipeline;
 pub mod prepare;
 pub mod read;
 pub mod record;
+pub mod resolver;
 pub mod rules;
 pub mod serialize;
 

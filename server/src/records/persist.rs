@@ -24,6 +24,8 @@ pub enum PersistError {
     RequiredReference,
     #[error("the collection changed while the request was prepared")]
     SchemaChanged,
+    #[error("refused: {0}")]
+    Refused(String),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -36,6 +38,7 @@ impl PersistError {
             Self::RequiredReference => ApiError::bad_request(
                 "Failed to delete record. Make sure that the record is not part of a required relation reference.",
             ),
+            Self::Refused(message) => ApiError::bad_request(message),
             Self::SchemaChanged => ApiError::bad_request(
                 "The collection schema changed while the request was processed; please retry.",
             ),
@@ -159,6 +162,22 @@ pub fn delete(
     record: &Record,
 ) -> Result<Vec<Record>, PersistError> {
     ensure_current(snapshot, record)?;
+    if record.collection.name == crate::auth::SUPERUSERS {
+        let mut q = Query::select();
+        q.expr(sea_query::Func::count(Expr::cust("*")))
+            .from(Alias::new(crate::auth::SUPERUSERS));
+        let total: i64 = conn
+            .query_one(&q)?
+            .map(|r| r.try_get_by_index::<i64>(0))
+            .transpose()?
+            .unwrap_or(0);
+        if total <= 1 {
+            return Err(PersistError::Refused(
+                "You can't delete the only existing superuser.".into(),
+            ));
+        }
+    }
+
     let mut cascaded = Vec::new();
     delete_inner(conn, snapshot, record, 0, &mut cascaded)?;
     Ok(cascaded)

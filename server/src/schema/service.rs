@@ -210,6 +210,17 @@ pub fn create(conn: &impl Conn, cache: &SchemaCache, body: &Value) -> Result<Col
         );
         return Err(ApiError::validation(message, errors));
     }
+    let mut new = new;
+    if new.id.is_empty() {
+        // The default id is derived from type + name; when another collection already has it
+        // (e.g. the same name), pick a fresh one so validation reports the real problem.
+        let snapshot = cache.load();
+        let mut id = super::ids::collection_id(new.kind.as_str(), &new.name);
+        while snapshot.by_id(&id).is_some() {
+            id = format!("pbc_{}", super::ids::random_from(b"0123456789", 10));
+        }
+        new.id = id;
+    }
     save(conn, cache, None, new, message)
 }
 
