@@ -8,21 +8,26 @@ use serde_json::{Map, Value, json};
 use crate::auth::{AuthInfo, SUPERUSERS};
 use crate::core::Core;
 use crate::error::ApiError;
+use crate::records::resolver::RequestInfo;
 use crate::records::{pipeline, read};
 
-fn system_auth(core: &Core) -> Result<(AuthInfo, Arc<crate::schema::Collection>), ApiError> {
+fn system_auth(core: &Core) -> Result<(RequestInfo, Arc<crate::schema::Collection>), ApiError> {
     let c = core
         .schema
         .load()
         .find(SUPERUSERS)
         .ok_or_else(|| ApiError::internal("missing _superusers"))?;
-    Ok((
-        AuthInfo {
-            record: None,
-            collection: Some(c.clone()),
-        },
-        c,
-    ))
+    // Acting as a superuser: the collection identifies the requester, there is no record.
+    let auth = AuthInfo {
+        record: None,
+        collection: Some(c.clone()),
+    };
+    let info = RequestInfo {
+        auth,
+        context: "default".into(),
+        ..RequestInfo::default()
+    };
+    Ok((info, c))
 }
 
 /// Creates the superuser or sets its password.

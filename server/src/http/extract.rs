@@ -88,3 +88,39 @@ impl FromRequest for RequireAuth {
         })
     }
 }
+
+/// What rules may see of this request (`@request.*`), with the given auth and body.
+pub fn request_info(
+    req: &HttpRequest,
+    auth: AuthInfo,
+    body: serde_json::Map<String, serde_json::Value>,
+) -> crate::records::resolver::RequestInfo {
+    use serde_json::Value;
+    let query =
+        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .map(|q| {
+                q.into_inner()
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect()
+            })
+            .unwrap_or_default();
+    let headers = req
+        .headers()
+        .iter()
+        .filter_map(|(k, v)| {
+            Some((
+                k.as_str().to_ascii_lowercase().replace('-', "_"),
+                Value::String(v.to_str().ok()?.to_string()),
+            ))
+        })
+        .collect();
+    crate::records::resolver::RequestInfo {
+        auth,
+        context: "default".into(),
+        method: req.method().as_str().to_string(),
+        query,
+        headers,
+        body,
+    }
+}

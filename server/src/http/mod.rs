@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod params;
 pub mod record_auth;
 pub mod records;
+pub mod render;
 pub mod state;
 
 use std::net::{SocketAddr, TcpListener};

@@ -2,6 +2,7 @@
 //! listing; serialization (hidden fields, `fields=`).
 
 pub mod codec;
+pub mod expand;
 pub mod persist;
 pub mod pipeline;
 pub mod prepare;

@@ -244,34 +244,19 @@ fn referencing_records(
     multiple: bool,
     id: &str,
 ) -> Result<Vec<Record>, DbErr> {
+    let column = format!("{}.{}", quote(&owner.name), quote(field));
     let cond = if multiple {
-        Expr::cust_with_values(
-            format!(
-                "EXISTS (SELECT 1 FROM json_each({}) WHERE json_each.value = ?)",
-                quote(field)
-            ),
-            [id],
-        )
-    } else {
-        Expr::col(Alias::new(field)).eq(id)
-    };
-    let mut lq = read::ListQuery {
-        page: 1,
-        per_page: read::MAX_PER_PAGE,
-        sort: Vec::new(),
-        skip_total: true,
-        condition: None,
-    };
-    lq.condition = Some(sea_query::Cond::all().add(cond));
-    let mut out = Vec::new();
-    loop {
-        let res = read::list(conn, owner, &lq)?;
-        let n = res.items.len();
-        out.extend(res.items);
-        if (n as u64) < lq.per_page {
-            break;
+        crate::query::Sql {
+            text: format!("EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = ?)"),
+            values: vec![id.into()],
         }
-        lq.page += 1;
-    }
-    Ok(out)
+    } else {
+        crate::query::Sql {
+            text: format!("{column} = ?"),
+            values: vec![id.into()],
+        }
+    };
+    let plan = read::QueryPlan::default().with_condition(cond);
+    // Everything at once: the caller modifies these records afterwards.
+    read::select(conn, owner, &plan, u64::MAX >> 1, 0)
 }

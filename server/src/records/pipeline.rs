@@ -7,9 +7,9 @@ use sea_orm::TransactionTrait;
 use serde_json::{Map, Value};
 
 use super::persist::{self, PersistError};
-use super::rules::{self, RuleOutcome};
+use super::resolver::RequestInfo;
+use super::rules::{Gate, PlanBuilder, gate};
 use super::{Record, prepare, read};
-use crate::auth::AuthInfo;
 use crate::core::Core;
 use crate::error::{ApiError, msg};
 use crate::hooks::{RecordEvent, RecordRequestEvent};
@@ -35,6 +35,82 @@ pub async fn find(core: &Core, c: &Arc<Collection>, id: &str) -> Result<Option<R
         .read(move |conn| read::find_by_id(conn, &c, &id))
         .await?
         .map_err(ApiError::internal)
+}
+
+/// Loads a record by id if it satisfies the rule behind `gate` for this request.
+pub async fn find_with_rule(
+    core: &Core,
+    c: &Arc<Collection>,
+    id: &str,
+    info: &RequestInfo,
+    gate: &Gate,
+) -> Result<Option<Record>, ApiError> {
+    let snapshot = core.schema.load();
+    let plan = {
+        let mut b = PlanBuilder::new(&snapshot, c.clone(), info);
+        b.gate(gate)?;
+        b.finish()
+    };
+    let c = c.clone();
+    let id = id.to_string();
+    core.storage
+        .read(move |conn| read::find_with_plan(conn, &c, &id, plan))
+        .await?
+        .map_err(|e| {
+            tracing::debug!(error = %e, "rule query failed");
+            ApiError::bad_request(msg::BAD_REQUEST)
+        })
+}
+
+/// Evaluates a create rule against the record about to be created: the record is exposed as a
+/// one-row CTE under a throwaway name, so the rule can join relations like any other query.
+async fn check_create_rule(
+    core: &Core,
+    record: &Record,
+    info: &RequestInfo,
+    rule: &str,
+) -> Result<bool, ApiError> {
+    let snapshot = core.schema.load();
+    let suffix = crate::schema::ids::random_from(b"abcdefghijklmnopqrstuvwxyz0123456789", 6);
+    let mut dummy = record.collection.as_ref().clone();
+    dummy.name = format!("{}__pb_create__{suffix}", dummy.name);
+    dummy.id = format!("{}__pb_create__{suffix}", dummy.id);
+    let dummy = Arc::new(dummy);
+    let mut cte = crate::query::Sql::raw(format!(
+        "WITH {} AS (SELECT ",
+        crate::query::sql::quote(&dummy.name)
+    ));
+    for (i, f) in dummy.fields.iter().enumerate() {
+        if i > 0 {
+            cte.push(", ");
+        }
+        let mut value = record
+            .get(&f.name)
+            .cloned()
+            .unwrap_or_else(|| f.zero_value());
+        if f.name == "id" && value.as_str().is_none_or(str::is_empty) {
+            value = Value::String(format!("__temp_id__{suffix}"));
+        }
+        if dummy.is_auth() && f.name == "verified" {
+            // Never let a client-set `verified` satisfy a rule.
+            value = Value::Bool(false);
+        }
+        cte.values.push(super::codec::encode(f, &value));
+        cte.push(&format!("? AS {}", crate::query::sql::quote(&f.name)));
+    }
+    cte.push(") ");
+    let plan = {
+        let mut b = PlanBuilder::new(&snapshot, dummy.clone(), info);
+        b.rule(rule)?;
+        b.finish()
+    };
+    core.storage
+        .read(move |conn| read::exists_with_prefix(conn, &dummy, cte, &plan))
+        .await?
+        .map_err(|e| {
+            tracing::debug!(error = %e, "create rule query failed");
+            ApiError::bad_request(CREATE_FAILED)
+        })
 }
 
 /// Hashes submitted passwords off the async runtime (bcrypt is deliberately slow).
@@ -141,16 +217,17 @@ fn spawn_after(
 pub async fn create(
     core: &Arc<Core>,
     c: Arc<Collection>,
-    auth: AuthInfo,
+    mut info: RequestInfo,
     body: Map<String, Value>,
     from_form: bool,
 ) -> Result<Record, ApiError> {
     unsupported_view(&c)?;
-    match rules::check(c.create_rule.as_deref(), &auth) {
-        RuleOutcome::Locked => return Err(ApiError::forbidden(msg::SUPERUSERS_ONLY)),
-        RuleOutcome::Unmet => return Err(ApiError::bad_request(CREATE_FAILED)),
-        RuleOutcome::Pass => {}
+    let g = gate(c.create_rule.as_deref(), &info.auth);
+    if g == Gate::Locked {
+        return Err(ApiError::forbidden(msg::SUPERUSERS_ONLY));
     }
+    info.body = body.clone();
+    let auth = info.auth.clone();
     let mut record = Record::new(c.clone());
     let applied = prepare::apply_body(&mut record, &body, from_form, true);
     prepare::fill_generated(&mut record, true);
@@ -167,6 +244,11 @@ pub async fn create(
         .on_record_create_request
         .trigger(event, move |mut e| async move {
             let core = core2;
+            if let Gate::Expression(rule) = &g
+                && !check_create_rule(&core, &e.record, &info, rule).await?
+            {
+                return Err(ApiError::bad_request(CREATE_FAILED));
+            }
             let mut record = run_validation(&core, e.record, None, &applied, CREATE_FAILED).await?;
             hash_passwords(&mut record, applied.passwords).await?;
             let event = RecordEvent {
@@ -205,19 +287,20 @@ pub async fn update(
     core: &Arc<Core>,
     c: Arc<Collection>,
     id: &str,
-    auth: AuthInfo,
+    mut info: RequestInfo,
     body: Map<String, Value>,
     from_form: bool,
 ) -> Result<Record, ApiError> {
     unsupported_view(&c)?;
-    let outcome = rules::check(c.update_rule.as_deref(), &auth);
-    if outcome == RuleOutcome::Locked {
+    let g = gate(c.update_rule.as_deref(), &info.auth);
+    if g == Gate::Locked {
         return Err(ApiError::forbidden(msg::SUPERUSERS_ONLY));
     }
-    let original = find(core, &c, id).await?.ok_or_else(ApiError::not_found)?;
-    if outcome == RuleOutcome::Unmet {
-        return Err(ApiError::not_found());
-    }
+    info.body = body.clone();
+    let auth = info.auth.clone();
+    let original = find_with_rule(core, &c, id, &info, &g)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let mut record = original.clone();
     let applied = prepare::apply_body(&mut record, &body, from_form, false);
     prepare::fill_generated(&mut record, false);
@@ -274,17 +357,17 @@ pub async fn delete(
     core: &Arc<Core>,
     c: Arc<Collection>,
     id: &str,
-    auth: AuthInfo,
+    info: RequestInfo,
 ) -> Result<(), ApiError> {
     unsupported_view(&c)?;
-    let outcome = rules::check(c.delete_rule.as_deref(), &auth);
-    if outcome == RuleOutcome::Locked {
+    let g = gate(c.delete_rule.as_deref(), &info.auth);
+    if g == Gate::Locked {
         return Err(ApiError::forbidden(msg::SUPERUSERS_ONLY));
     }
-    let record = find(core, &c, id).await?.ok_or_else(ApiError::not_found)?;
-    if outcome == RuleOutcome::Unmet {
-        return Err(ApiError::not_found());
-    }
+    let auth = info.auth.clone();
+    let record = find_with_rule(core, &c, id, &info, &g)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let event = RecordRequestEvent {
         collection: c.clone(),
         record,
@@ -340,14 +423,7 @@ pub async fn truncate(core: &Arc<Core>, c: Arc<Collection>) -> Result<(), ApiErr
             return Ok(());
         }
         loop {
-            let lq = read::ListQuery {
-                page: 1,
-                per_page: 500,
-                sort: Vec::new(),
-                skip_total: true,
-                condition: None,
-            };
-            let batch = read::list(txn, &c, &lq)?;
+            let batch = read::list(txn, &c, &read::ListQuery::all(500))?;
             if batch.items.is_empty() {
                 return Ok(());
             }

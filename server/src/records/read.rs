@@ -1,35 +1,80 @@
-//! Reading records: by id, and paginated/sorted lists, built with sea-query (bound values only).
+//! Reading records: by id, by field, and paginated lists. A [`QueryPlan`] carries the joins,
+//! conditions and ordering compiled from rules, filters and sort (all values bound).
 
 use std::sync::Arc;
 
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult};
-use sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement};
+use sea_query::{Alias, Expr, ExprTrait, Query};
 
 use super::Record;
 use super::codec;
-use crate::error::ApiError;
+use crate::query::sql::quote;
+use crate::query::{Join, Sql};
 use crate::schema::Collection;
 
 /// Max items per page (PocketBase clamps and echoes).
 pub const MAX_PER_PAGE: u64 = 1000;
 pub const DEFAULT_PER_PAGE: u64 = 30;
-const MAX_SORT_TERMS: usize = 8;
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum SortTerm {
-    Field { name: String, desc: bool },
-    Random,
-    RowId { desc: bool },
+/// What a query adds to `SELECT … FROM <collection>`.
+#[derive(Debug, Clone, Default)]
+pub struct QueryPlan {
+    pub joins: Vec<Join>,
+    /// AND-ed together.
+    pub conditions: Vec<Sql>,
+    /// `expr ASC|DESC` items.
+    pub order: Vec<Sql>,
+}
+
+impl QueryPlan {
+    pub fn with_condition(mut self, condition: Sql) -> Self {
+        self.conditions.push(condition);
+        self
+    }
+
+    /// Joins are left joins that may multiply rows: results must then be distinct.
+    fn distinct(&self) -> bool {
+        !self.joins.is_empty()
+    }
+
+    fn from_where(&self, c: &Collection) -> Sql {
+        let mut s = Sql::raw(format!(" FROM {}", quote(&c.name)));
+        for j in &self.joins {
+            s.push(" ");
+            s.append(&j.to_sql());
+        }
+        if !self.conditions.is_empty() {
+            s.push(" WHERE ");
+            for (i, cond) in self.conditions.iter().enumerate() {
+                if i > 0 {
+                    s.push(" AND ");
+                }
+                s.push("(");
+                s.append(cond);
+                s.push(")");
+            }
+        }
+        s
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct ListQuery {
     pub page: u64,
     pub per_page: u64,
-    pub sort: Vec<SortTerm>,
     pub skip_total: bool,
-    /// Extra condition (filters and rules, compiled by the query module).
-    pub condition: Option<Cond>,
+    pub plan: QueryPlan,
+}
+
+impl ListQuery {
+    pub fn all(per_page: u64) -> Self {
+        Self {
+            page: 1,
+            per_page,
+            skip_total: true,
+            plan: QueryPlan::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -41,46 +86,17 @@ pub struct ListResult {
     pub items: Vec<Record>,
 }
 
-/// Parses `sort` (`-created,title,@random`); unknown fields → 400 as PocketBase.
-pub fn parse_sort(c: &Collection, raw: &str) -> Result<Vec<SortTerm>, ApiError> {
-    let mut out = Vec::new();
-    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (desc, name) = match part.as_bytes()[0] {
-            b'-' => (true, &part[1..]),
-            b'+' => (false, &part[1..]),
-            _ => (false, part),
-        };
-        let term = match name {
-            "@random" => SortTerm::Random,
-            "@rowid" => SortTerm::RowId { desc },
-            _ => {
-                let hidden_ok = c
-                    .field(name)
-                    .is_some_and(|f| !matches!(f.kind, crate::schema::FieldKind::Password(_)));
-                if !hidden_ok {
-                    return Err(ApiError::bad_request(crate::error::msg::BAD_REQUEST));
-                }
-                SortTerm::Field {
-                    name: name.to_string(),
-                    desc,
-                }
-            }
-        };
-        out.push(term);
-    }
-    if out.len() > MAX_SORT_TERMS {
-        return Err(ApiError::bad_request(crate::error::msg::BAD_REQUEST));
-    }
-    Ok(out)
+fn columns(c: &Collection) -> String {
+    let table = quote(&c.name);
+    c.fields
+        .iter()
+        .map(|f| format!("{table}.{}", quote(&f.name)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-fn select_all(c: &Collection) -> SelectStatement {
-    let mut q = Query::select();
-    for f in &c.fields {
-        q.column((Alias::new(c.name.as_str()), Alias::new(f.name.as_str())));
-    }
-    q.from(Alias::new(c.name.as_str()));
-    q
+fn statement(sql: Sql) -> Statement {
+    Statement::from_sql_and_values(DbBackend::Sqlite, sql.text, sql.values)
 }
 
 fn decode_row(c: &Arc<Collection>, row: &QueryResult) -> Record {
@@ -96,15 +112,94 @@ fn decode_row(c: &Arc<Collection>, row: &QueryResult) -> Record {
     }
 }
 
+/// The records matching `plan`, at most `limit`, skipping `offset`.
+pub fn select(
+    conn: &impl ConnectionTrait,
+    c: &Arc<Collection>,
+    plan: &QueryPlan,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<Record>, DbErr> {
+    let mut sql = Sql::raw(format!(
+        "SELECT {}{}",
+        if plan.distinct() { "DISTINCT " } else { "" },
+        columns(c)
+    ));
+    sql.append(&plan.from_where(c));
+    if !plan.order.is_empty() {
+        sql.push(" ORDER BY ");
+        for (i, o) in plan.order.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.append(o);
+        }
+    }
+    sql.push(" LIMIT ? OFFSET ?");
+    sql.values
+        .push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+    sql.values
+        .push(i64::try_from(offset).unwrap_or(i64::MAX).into());
+    Ok(conn
+        .query_all_raw(statement(sql))?
+        .iter()
+        .map(|row| decode_row(c, row))
+        .collect())
+}
+
+/// Whether any row matches `plan`, with `prefix` (a `WITH …` clause) before the SELECT.
+pub fn exists_with_prefix(
+    conn: &impl ConnectionTrait,
+    c: &Collection,
+    prefix: Sql,
+    plan: &QueryPlan,
+) -> Result<bool, DbErr> {
+    let mut sql = prefix;
+    sql.push("SELECT 1");
+    sql.append(&plan.from_where(c));
+    sql.push(" LIMIT 1");
+    Ok(conn.query_one_raw(statement(sql))?.is_some())
+}
+
+/// Number of records matching `plan`.
+pub fn count(conn: &impl ConnectionTrait, c: &Collection, plan: &QueryPlan) -> Result<i64, DbErr> {
+    let what = if plan.distinct() {
+        format!("COUNT(DISTINCT {}.\"id\")", quote(&c.name))
+    } else {
+        "COUNT(*)".to_string()
+    };
+    let mut sql = Sql::raw(format!("SELECT {what}"));
+    sql.append(&plan.from_where(c));
+    conn.query_one_raw(statement(sql))?
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()
+        .map(|n| n.unwrap_or(0))
+}
+
+fn id_condition(c: &Collection, id: &str) -> Sql {
+    Sql {
+        text: format!("{}.\"id\" = ?", quote(&c.name)),
+        values: vec![id.into()],
+    }
+}
+
 pub fn find_by_id(
     conn: &impl ConnectionTrait,
     c: &Arc<Collection>,
     id: &str,
 ) -> Result<Option<Record>, DbErr> {
-    let mut q = select_all(c);
-    q.and_where(Expr::col((Alias::new(c.name.as_str()), Alias::new("id"))).eq(id))
-        .limit(1);
-    Ok(conn.query_one(&q)?.map(|row| decode_row(c, &row)))
+    find_with_plan(conn, c, id, QueryPlan::default())
+}
+
+/// The record with `id` if it also satisfies `plan` (rules).
+pub fn find_with_plan(
+    conn: &impl ConnectionTrait,
+    c: &Arc<Collection>,
+    id: &str,
+    plan: QueryPlan,
+) -> Result<Option<Record>, DbErr> {
+    let plan = plan.with_condition(id_condition(c, id));
+    Ok(select(conn, c, &plan, 1, 0)?.into_iter().next())
 }
 
 /// Records whose `field` equals `value` (auth identity lookups), at most `limit`.
@@ -118,14 +213,11 @@ pub fn find_by_field(
     if c.field(field).is_none() {
         return Ok(Vec::new());
     }
-    let mut q = select_all(c);
-    q.and_where(Expr::col((Alias::new(c.name.as_str()), Alias::new(field))).eq(value))
-        .limit(limit);
-    Ok(conn
-        .query_all(&q)?
-        .iter()
-        .map(|row| decode_row(c, row))
-        .collect())
+    let plan = QueryPlan::default().with_condition(Sql {
+        text: format!("{}.{} = ?", quote(&c.name), quote(field)),
+        values: vec![value.into()],
+    });
+    select(conn, c, &plan, limit, 0)
 }
 
 /// Which of `ids` exist in `c` (relation checks).
@@ -154,50 +246,17 @@ pub fn list(
 ) -> Result<ListResult, DbErr> {
     let page = Ord::max(lq.page, 1);
     let per_page = lq.per_page.clamp(1, MAX_PER_PAGE);
-    let mut q = select_all(c);
-    if let Some(cond) = &lq.condition {
-        q.cond_where(cond.clone());
-    }
-    for term in &lq.sort {
-        match term {
-            SortTerm::Field { name, desc } => {
-                q.order_by(
-                    (Alias::new(c.name.as_str()), Alias::new(name.as_str())),
-                    if *desc { Order::Desc } else { Order::Asc },
-                );
-            }
-            SortTerm::Random => {
-                q.order_by_expr(Func::random().into(), Order::Asc);
-            }
-            SortTerm::RowId { desc } => {
-                q.order_by_expr(
-                    Expr::cust("_rowid_"),
-                    if *desc { Order::Desc } else { Order::Asc },
-                );
-            }
-        }
-    }
-    q.limit(per_page).offset((page - 1) * per_page);
-    let items: Vec<Record> = conn
-        .query_all(&q)?
-        .iter()
-        .map(|row| decode_row(c, row))
-        .collect();
+    let items = select(
+        conn,
+        c,
+        &lq.plan,
+        per_page,
+        (page - 1).saturating_mul(per_page),
+    )?;
     let (total_items, total_pages) = if lq.skip_total {
         (-1, -1)
     } else {
-        let mut count = Query::select();
-        count
-            .expr(Func::count(Expr::cust("*")))
-            .from(Alias::new(c.name.as_str()));
-        if let Some(cond) = &lq.condition {
-            count.cond_where(cond.clone());
-        }
-        let total: i64 = conn
-            .query_one(&count)?
-            .map(|r| r.try_get_by_index::<i64>(0))
-            .transpose()?
-            .unwrap_or(0);
+        let total = count(conn, c, &lq.plan)?;
         let per = i64::try_from(per_page).unwrap_or(1);
         (total, (total + per - 1) / per)
     };
@@ -209,6 +268,3 @@ pub fn list(
         items,
     })
 }
-
-/// `DbBackend` used to build statements (one place to change for other dialects).
-pub const BACKEND: DbBackend = DbBackend::Sqlite;

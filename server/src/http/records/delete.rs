@@ -3,8 +3,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::ApiError;
-use crate::http::extract::{Auth, core_of};
+use crate::http::extract::{Auth, core_of, request_info};
 use crate::records::pipeline;
+use serde_json::Map;
 
 /// Delete a record (relations cascade or block as configured).
 pub async fn handler(
@@ -15,6 +16,6 @@ pub async fn handler(
     let core = core_of(&req)?;
     let (collection, id) = path.into_inner();
     let c = super::collection(&core, &collection)?;
-    pipeline::delete(&core, c, &id, auth).await?;
+    pipeline::delete(&core, c, &id, request_info(&req, auth, Map::new())).await?;
     Ok(HttpResponse::NoContent().finish())
 }

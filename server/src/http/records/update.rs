@@ -4,10 +4,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::ApiError;
 use crate::http::body::read_body;
-use crate::http::extract::{Auth, core_of};
+use crate::http::extract::{Auth, core_of, request_info};
 use crate::http::params::FieldsParams;
 use crate::http::state::max_body;
-use crate::records::{pipeline, serialize};
+use crate::records::pipeline;
+use serde_json::Map;
 
 /// Update a record.
 pub async fn handler(
@@ -21,7 +22,16 @@ pub async fn handler(
     let (collection, id) = path.into_inner();
     let c = super::writable_collection(&core, &collection)?;
     let body = read_body(&req, payload, max_body(&req)).await?;
-    let viewer = auth.clone();
-    let record = pipeline::update(&core, c, &id, auth, body.data, body.from_form).await?;
-    Ok(HttpResponse::Ok().json(params.pick(serialize::to_json(&record, &viewer))))
+    let viewer = request_info(&req, auth.clone(), Map::new());
+    let record = pipeline::update(
+        &core,
+        c,
+        &id,
+        request_info(&req, auth, Map::new()),
+        body.data,
+        body.from_form,
+    )
+    .await?;
+    let json = crate::http::render::record(&core, viewer, record, params.expand.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(params.pick(json)))
 }

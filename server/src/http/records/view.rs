@@ -1,14 +1,15 @@
 //! `GET /api/collections/{collection}/records/{id}`.
 
 use actix_web::{HttpResponse, web};
+use serde_json::Map;
 
 use crate::error::{ApiError, msg};
-use crate::http::extract::{Auth, core_of};
+use crate::http::extract::{Auth, core_of, request_info};
 use crate::http::params::FieldsParams;
-use crate::records::rules::{self, RuleOutcome};
-use crate::records::{pipeline, serialize};
+use crate::records::pipeline;
+use crate::records::rules::{Gate, gate};
 
-/// View one record.
+/// View one record (404 when the view rule is not met).
 pub async fn handler(
     req: actix_web::HttpRequest,
     path: web::Path<(String, String)>,
@@ -18,13 +19,14 @@ pub async fn handler(
     let core = core_of(&req)?;
     let (collection, id) = path.into_inner();
     let c = super::collection(&core, &collection)?;
-    match rules::check(c.view_rule.as_deref(), &auth) {
-        RuleOutcome::Locked => return Err(ApiError::forbidden(msg::SUPERUSERS_ONLY)),
-        RuleOutcome::Unmet => return Err(ApiError::not_found()),
-        RuleOutcome::Pass => {}
+    let g = gate(c.view_rule.as_deref(), &auth);
+    if g == Gate::Locked {
+        return Err(ApiError::forbidden(msg::SUPERUSERS_ONLY));
     }
-    let record = pipeline::find(&core, &c, &id)
+    let info = request_info(&req, auth.clone(), Map::new());
+    let record = pipeline::find_with_rule(&core, &c, &id, &info, &g)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(HttpResponse::Ok().json(params.pick(serialize::to_json(&record, &auth))))
+    let json = crate::http::render::record(&core, info, record, params.expand.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(params.pick(json)))
 }

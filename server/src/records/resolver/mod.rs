@@ -48,6 +48,21 @@ impl<'a> RecordResolver<'a> {
         }
     }
 
+    pub fn set_allow_hidden(&mut self, allow: bool) {
+        self.allow_hidden = allow;
+    }
+
+    pub fn base(&self) -> &Arc<Collection> {
+        &self.base
+    }
+
+    /// Marks a collection as reached by the current expression.
+    fn touch(&mut self, c: &Arc<Collection>) {
+        if !self.touched.iter().any(|t| t.id == c.id) {
+            self.touched.push(c.clone());
+        }
+    }
+
     /// The joins registered while resolving, in order.
     pub fn joins(&self) -> &[Join] {
         &self.joins
@@ -58,15 +73,11 @@ impl<'a> RecordResolver<'a> {
     }
 
     fn load(&mut self, name_or_id: &str) -> Option<Arc<Collection>> {
-        let c = if name_or_id == self.base.name || name_or_id == self.base.id {
+        if name_or_id == self.base.name || name_or_id == self.base.id {
             Some(self.base.clone())
         } else {
             self.snapshot.find(name_or_id)
-        }?;
-        if !self.touched.iter().any(|t| t.id == c.id) {
-            self.touched.push(c.clone());
         }
-        Some(c)
     }
 
     /// Registers a LEFT JOIN, replacing one with the same alias (as PocketBase does).

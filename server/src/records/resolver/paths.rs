@@ -456,6 +456,7 @@ impl Runner<'_, '_> {
     }
 
     fn join_relation(&mut self, f: &Field, target: &Arc<Collection>) {
+        self.r.touch(target);
         let prefixed = col(&self.alias, &f.name);
         let new_alias = format!("{}_{}", self.alias, f.name);
         if f.is_multiple() {
@@ -564,6 +565,7 @@ impl Runner<'_, '_> {
                     && d.where_clause.is_empty()
             });
         let multiple = back_field.is_multiple() || !unique;
+        self.r.touch(&back);
         let new_alias = format!("{}_{}", self.alias, prop);
         let back_col = col(&new_alias, &back_field.name);
         let on = if multiple {

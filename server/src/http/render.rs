@@ -1,0 +1,47 @@
+//! Rendering records for a response: serialization for the requester plus `?expand=` (which
+//! needs the database, so it runs on a reader thread).
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::core::Core;
+use crate::error::ApiError;
+use crate::records::expand::{self, ExpandTree};
+use crate::records::resolver::RequestInfo;
+use crate::records::{Record, serialize};
+
+/// Records as JSON for `info.auth`, expanded when `expand` is non-empty.
+pub async fn records(
+    core: &Arc<Core>,
+    mut info: RequestInfo,
+    records: Vec<Record>,
+    expand: Option<&str>,
+) -> Result<Vec<Value>, ApiError> {
+    let Some(tree) = expand.and_then(ExpandTree::parse) else {
+        return Ok(records
+            .iter()
+            .map(|r| serialize::to_json(r, &info.auth))
+            .collect());
+    };
+    info.context = "expand".into();
+    let snapshot = core.schema.load();
+    core.storage
+        .read(move |conn| expand::render(conn, &snapshot, &info, &records, Some(&tree)))
+        .await?
+        .map_err(ApiError::internal)
+}
+
+/// One record as JSON (see [`records`]).
+pub async fn record(
+    core: &Arc<Core>,
+    info: RequestInfo,
+    record: Record,
+    expand: Option<&str>,
+) -> Result<Value, ApiError> {
+    Ok(records(core, info, vec![record], expand)
+        .await?
+        .into_iter()
+        .next()
+        .unwrap_or(Value::Null))
+}
