@@ -37,7 +37,7 @@ impl QueryPlan {
         !self.joins.is_empty()
     }
 
-    fn from_where(&self, c: &Collection) -> Sql {
+    fn tail_sql(&self, c: &Collection) -> Sql {
         let mut s = Sql::raw(format!(" FROM {}", quote(&c.name)));
         for j in &self.joins {
             s.push(" ");
@@ -125,7 +125,7 @@ pub fn select(
         if plan.distinct() { "DISTINCT " } else { "" },
         columns(c)
     ));
-    sql.append(&plan.from_where(c));
+    sql.append(&plan.tail_sql(c));
     if !plan.order.is_empty() {
         sql.push(" ORDER BY ");
         for (i, o) in plan.order.iter().enumerate() {
@@ -156,7 +156,7 @@ pub fn exists_with_prefix(
 ) -> Result<bool, DbErr> {
     let mut sql = prefix;
     sql.push("SELECT 1");
-    sql.append(&plan.from_where(c));
+    sql.append(&plan.tail_sql(c));
     sql.push(" LIMIT 1");
     Ok(conn.query_one_raw(statement(sql))?.is_some())
 }
@@ -169,7 +169,7 @@ pub fn count(conn: &impl ConnectionTrait, c: &Collection, plan: &QueryPlan) -> R
         "COUNT(*)".to_string()
     };
     let mut sql = Sql::raw(format!("SELECT {what}"));
-    sql.append(&plan.from_where(c));
+    sql.append(&plan.tail_sql(c));
     conn.query_one_raw(statement(sql))?
         .map(|r| r.try_get_by_index::<i64>(0))
         .transpose()
