@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use crate::auth::{AuthInfo, SUPERUSERS};
 use crate::core::Core;
 use crate::error::ApiError;
+use crate::records::exec::Exec;
 use crate::records::resolver::RequestInfo;
 use crate::records::{pipeline, read};
 
@@ -45,11 +46,11 @@ pub async fn upsert(core: &Arc<Core>, email: &str, password: &str) -> Result<(),
     body.insert("passwordConfirm".into(), json!(password));
     match existing.into_iter().next() {
         Some(r) => {
-            pipeline::update(core, c, r.id(), auth, body, false).await?;
+            pipeline::update(core, &Exec::Direct, c, r.id(), auth, body, false).await?;
         }
         None => {
             body.insert("email".into(), Value::String(email.to_string()));
-            pipeline::create(core, c, auth, body, false).await?;
+            pipeline::create(core, &Exec::Direct, c, auth, body, false).await?;
         }
     }
     Ok(())
@@ -71,7 +72,7 @@ pub async fn delete(core: &Arc<Core>, email: &str) -> Result<bool, ApiError> {
         .map_err(ApiError::internal)?;
     match existing.into_iter().next() {
         Some(r) => {
-            pipeline::delete(core, c, r.id(), auth).await?;
+            pipeline::delete(core, &Exec::Direct, c, r.id(), auth).await?;
             Ok(true)
         }
         None => Ok(false),

@@ -2,7 +2,9 @@
 //! listing; serialization (hidden fields, `fields=`).
 
 pub mod codec;
+pub mod exec;
 pub mod expand;
+pub mod fields_picker;
 pub mod persist;
 pub mod pipeline;
 pub mod prepare;

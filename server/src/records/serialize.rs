@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::Record;
 use crate::auth::AuthInfo;
@@ -54,52 +54,7 @@ pub fn to_json_for_owner(record: &Record) -> Value {
     to_json(record, &owner)
 }
 
-/// A parsed `?fields=` list: a tree of keys, `*` meaning "everything at this level".
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct FieldsPicker {
-    children: BTreeMap<String, FieldsPicker>,
-}
-
-impl FieldsPicker {
-    /// `None` for an empty parameter (no picking).
-    pub fn parse(raw: &str) -> Option<Self> {
-        let mut root = Self::default();
-        let mut any = false;
-        for path in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            // Modifiers such as `:excerpt(…)` belong to the last segment; they are stripped here.
-            let path = path.split(':').next().unwrap_or(path);
-            let mut node = &mut root;
-            for seg in path.split('.').filter(|s| !s.is_empty()) {
-                node = node.children.entry(seg.to_string()).or_default();
-            }
-            any = true;
-        }
-        any.then_some(root)
-    }
-
-    /// Keeps only the picked keys of `value` (arrays are picked element-wise).
-    pub fn pick(&self, value: Value) -> Value {
-        if self.children.is_empty() {
-            return value;
-        }
-        match value {
-            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.pick(v)).collect()),
-            Value::Object(obj) => {
-                let star = self.children.get("*");
-                let mut out = Map::new();
-                for (k, v) in obj {
-                    if let Some(child) = self.children.get(&k) {
-                        out.insert(k, child.pick(v));
-                    } else if let Some(star) = star {
-                        out.insert(k, star.pick(v));
-                    }
-                }
-                Value::Object(out)
-            }
-            other => other,
-        }
-    }
-}
+pub use super::fields_picker::FieldsPicker;
 
 #[cfg(test)]
 mod tests {

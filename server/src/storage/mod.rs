@@ -5,22 +5,26 @@
 //! Everything above this module sees [`Storage`], [`Db`] (a connection or transaction) and
 //! [`StorageError`]; SQL dialect details live in [`dialect`].
 
+pub mod conn;
 pub mod dialect;
 pub mod entities;
 pub mod migrations;
+pub mod session;
 pub mod sqlite;
 
 use std::path::Path;
 use std::sync::Mutex;
 use std::thread::JoinHandle;
 
+pub use conn::AnyConn;
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
 };
+pub use session::Session;
 
 use crate::error::ApiError;
 
-type Job = Box<dyn FnOnce(&DatabaseConnection) + Send>;
+pub(crate) type Job = Box<dyn FnOnce(&DatabaseConnection) + Send>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -38,7 +42,7 @@ impl From<StorageError> for ApiError {
 
 /// Handle to the database threads. Cheap to share behind an `Arc`.
 pub struct Storage {
-    writer: Mutex<Option<flume::Sender<Job>>>,
+    pub(crate) writer: Mutex<Option<flume::Sender<Job>>>,
     readers: Mutex<Option<flume::Sender<Job>>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -111,7 +115,7 @@ impl Storage {
         })
     }
 
-    fn sender(
+    pub(crate) fn sender(
         slot: &Mutex<Option<flume::Sender<Job>>>,
     ) -> Result<flume::Sender<Job>, StorageError> {
         slot.lock()

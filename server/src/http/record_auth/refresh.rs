@@ -35,5 +35,6 @@ pub async fn handler(
     } else {
         crate::auth::tokens::from_header(raw).to_string()
     };
-    Ok(HttpResponse::Ok().json(params.pick(super::auth_response(&record, token))))
+    let body = super::auth_response(&core, record, token, params.expand.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(params.pick(body)))
 }

@@ -44,6 +44,50 @@ pub async fn handler(
         &password,
     )
     .await?;
+    check_auth_rule(&core, &req, &c, &record).await?;
     let token = issue_auth_token(&record, true, None)?;
-    Ok(HttpResponse::Ok().json(params.pick(super::auth_response(&record, token))))
+    let body = super::auth_response(&core, record, token, params.expand.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(params.pick(body)))
+}
+
+/// The collection's `authRule`, evaluated with the authenticating record as `@request.auth`:
+/// `null` refuses everyone, `""` allows everyone.
+async fn check_auth_rule(
+    core: &std::sync::Arc<crate::core::Core>,
+    req: &HttpRequest,
+    c: &std::sync::Arc<crate::schema::Collection>,
+    record: &crate::records::Record,
+) -> Result<(), ApiError> {
+    let refused = || {
+        ApiError::forbidden(
+            "The request doesn't satisfy the collection requirements to authenticate.",
+        )
+    };
+    let rule = c.auth.as_ref().and_then(|a| a.auth_rule.clone());
+    match rule {
+        None => Err(refused()),
+        Some(r) if r.trim().is_empty() => Ok(()),
+        Some(r) => {
+            let owner = crate::auth::AuthInfo {
+                record: Some(record.clone()),
+                collection: Some(c.clone()),
+            };
+            let mut info = crate::http::extract::request_info(req, owner, serde_json::Map::new());
+            info.context = "password".into();
+            let gate = crate::records::rules::Gate::Expression(r);
+            match crate::records::pipeline::find_with_rule(
+                core,
+                &crate::records::exec::Exec::Direct,
+                c,
+                record.id(),
+                &info,
+                &gate,
+            )
+            .await?
+            {
+                Some(_) => Ok(()),
+                None => Err(refused()),
+            }
+        }
+    }
 }

@@ -7,6 +7,7 @@ use crate::http::body::read_body;
 use crate::http::extract::{Auth, core_of, request_info};
 use crate::http::params::FieldsParams;
 use crate::http::state::max_body;
+use crate::records::exec::Exec;
 use crate::records::pipeline;
 use serde_json::Map;
 
@@ -24,6 +25,7 @@ pub async fn handler(
     let viewer = request_info(&req, auth.clone(), Map::new());
     let record = pipeline::create(
         &core,
+        &Exec::Direct,
         c,
         request_info(&req, auth, Map::new()),
         body.data,

@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::ApiError;
 use crate::http::extract::{Auth, core_of, request_info};
+use crate::records::exec::Exec;
 use crate::records::pipeline;
 use serde_json::Map;
 
@@ -16,6 +17,13 @@ pub async fn handler(
     let core = core_of(&req)?;
     let (collection, id) = path.into_inner();
     let c = super::collection(&core, &collection)?;
-    pipeline::delete(&core, c, &id, request_info(&req, auth, Map::new())).await?;
+    pipeline::delete(
+        &core,
+        &Exec::Direct,
+        c,
+        &id,
+        request_info(&req, auth, Map::new()),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,6 +7,7 @@ use crate::http::body::read_body;
 use crate::http::extract::{Auth, core_of, request_info};
 use crate::http::params::FieldsParams;
 use crate::http::state::max_body;
+use crate::records::exec::Exec;
 use crate::records::pipeline;
 use serde_json::Map;
 
@@ -25,6 +26,7 @@ pub async fn handler(
     let viewer = request_info(&req, auth.clone(), Map::new());
     let record = pipeline::update(
         &core,
+        &Exec::Direct,
         c,
         &id,
         request_info(&req, auth, Map::new()),

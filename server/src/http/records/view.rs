@@ -6,6 +6,7 @@ use serde_json::Map;
 use crate::error::{ApiError, msg};
 use crate::http::extract::{Auth, core_of, request_info};
 use crate::http::params::FieldsParams;
+use crate::records::exec::Exec;
 use crate::records::pipeline;
 use crate::records::rules::{Gate, gate};
 
@@ -24,7 +25,7 @@ pub async fn handler(
         return Err(ApiError::forbidden(msg::SUPERUSERS_ONLY));
     }
     let info = request_info(&req, auth.clone(), Map::new());
-    let record = pipeline::find_with_rule(&core, &c, &id, &info, &g)
+    let record = pipeline::find_with_rule(&core, &Exec::Direct, &c, &id, &info, &g)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let json = crate::http::render::record(&core, info, record, params.expand.as_deref()).await?;

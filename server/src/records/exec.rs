@@ -1,0 +1,130 @@
+//! Where record work runs: directly (reads on a reader thread, each write in its own
+//! transaction on the writer) or inside a batch [`Session`] (everything in one transaction,
+//! after-success hooks deferred until it commits).
+
+use std::sync::{Arc, Mutex};
+
+use crate::core::Core;
+use crate::error::ApiError;
+use crate::hooks::{Hook, RecordEvent};
+use crate::schema::Snapshot;
+use crate::storage::{AnyConn, Session, TransactionTrait};
+
+use super::persist::PersistError;
+
+type AfterJob = (fn(&Core) -> &Hook<RecordEvent>, RecordEvent);
+
+/// A batch's open transaction plus the after-success events to fire once it commits.
+pub struct BatchSession {
+    session: Session,
+    after: Mutex<Vec<AfterJob>>,
+}
+
+impl BatchSession {
+    pub fn new(session: Session) -> Self {
+        Self {
+            session,
+            after: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Commits and fires the deferred after-success hooks.
+    pub async fn commit(self, core: &Arc<Core>) -> Result<(), ApiError> {
+        self.session.commit().await?;
+        let jobs = self.after.into_inner().unwrap_or_default();
+        for (hook, event) in jobs {
+            spawn_after(core, hook, event);
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<(), ApiError> {
+        Ok(self.session.rollback().await?)
+    }
+}
+
+#[derive(Clone, Default)]
+pub enum Exec {
+    #[default]
+    Direct,
+    Batch(Arc<BatchSession>),
+}
+
+fn spawn_after(core: &Arc<Core>, hook: fn(&Core) -> &Hook<RecordEvent>, event: RecordEvent) {
+    let core = core.clone();
+    tokio::spawn(async move {
+        if let Err(e) = hook(&core).trigger(event, |e| async move { Ok(e) }).await {
+            tracing::warn!(error = %e, "after-success hook failed");
+        }
+    });
+}
+
+impl Exec {
+    /// Runs a read (inside the batch transaction when batching, so earlier writes are seen).
+    pub async fn read<T, F>(&self, core: &Core, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AnyConn<'_>) -> T + Send + 'static,
+    {
+        match self {
+            Self::Direct => Ok(core.storage.read(move |c| f(&AnyConn::Conn(c))).await?),
+            Self::Batch(b) => Ok(b.session.run(f).await?),
+        }
+    }
+
+    /// Runs a write with the current schema snapshot: in its own transaction, or in the batch's.
+    pub async fn write<T, F>(&self, core: &Core, message: &'static str, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AnyConn<'_>, &Snapshot) -> Result<T, PersistError> + Send + 'static,
+    {
+        let cache = core.schema.clone();
+        match self {
+            Self::Direct => {
+                core.storage
+                    .write(move |conn| {
+                        let snapshot = cache.load();
+                        let txn = conn
+                            .begin()
+                            .map_err(|e| PersistError::Db(e).into_api(message))?;
+                        match f(&AnyConn::Txn(&txn), &snapshot) {
+                            Ok(v) => {
+                                txn.commit()
+                                    .map_err(|e| PersistError::Db(e).into_api(message))?;
+                                Ok(v)
+                            }
+                            Err(e) => {
+                                if let Err(rb) = txn.rollback() {
+                                    tracing::error!(error = %rb, "rollback failed");
+                                }
+                                Err(e.into_api(message))
+                            }
+                        }
+                    })
+                    .await?
+            }
+            Self::Batch(b) => {
+                b.session
+                    .run(move |conn| f(conn, &cache.load()).map_err(|e| e.into_api(message)))
+                    .await?
+            }
+        }
+    }
+
+    /// Fires an after-success hook now, or after the batch commits.
+    pub fn after(
+        &self,
+        core: &Arc<Core>,
+        hook: fn(&Core) -> &Hook<RecordEvent>,
+        event: RecordEvent,
+    ) {
+        match self {
+            Self::Direct => spawn_after(core, hook, event),
+            Self::Batch(b) => {
+                if let Ok(mut jobs) = b.after.lock() {
+                    jobs.push((hook, event));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! `DELETE /api/collections/{c}/records/{id}` (and batch deletes), and truncate.
+
+use std::sync::Arc;
+
+use sea_orm::ConnectionTrait;
+use serde_json::Map;
+
+use super::{DELETE_FAILED, find_with_rule, unsupported_view};
+use crate::core::Core;
+use crate::error::{ApiError, msg};
+use crate::hooks::{RecordEvent, RecordRequestEvent};
+use crate::records::exec::Exec;
+use crate::records::persist::{self, PersistError};
+use crate::records::read;
+use crate::records::resolver::RequestInfo;
+use crate::records::rules::{Gate, gate};
+use crate::schema::Collection;
+
+/// Deletes a record (unmet delete rule → 404; relations cascade or refuse).
+pub async fn delete(
+    core: &Arc<Core>,
+    exec: &Exec,
+    c: Arc<Collection>,
+    id: &str,
+    info: RequestInfo,
+) -> Result<(), ApiError> {
+    unsupported_view(&c)?;
+    let g = gate(c.delete_rule.as_deref(), &info.auth);
+    if g == Gate::Locked {
+        return Err(ApiError::forbidden(msg::SUPERUSERS_ONLY));
+    }
+    let auth = info.auth.clone();
+    let record = find_with_rule(core, exec, &c, id, &info, &g)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let event = RecordRequestEvent {
+        collection: c.clone(),
+        record,
+        original: None,
+        auth,
+        body: Map::new(),
+    };
+    let (core2, exec2) = (core.clone(), exec.clone());
+    core.hooks
+        .on_record_delete_request
+        .trigger(event, move |e| async move {
+            let (core, exec) = (core2, exec2);
+            let event = RecordEvent {
+                collection: e.collection.clone(),
+                record: e.record.clone(),
+                original: None,
+            };
+            let (core3, exec3) = (core.clone(), exec.clone());
+            let ev = core
+                .hooks
+                .on_record_delete
+                .trigger(event, move |ev| async move {
+                    let record = ev.record.clone();
+                    exec3
+                        .write(&core3, DELETE_FAILED, move |conn, snapshot| {
+                            persist::delete(conn, snapshot, &record)
+                        })
+                        .await?;
+                    Ok(ev)
+                })
+                .await?;
+            exec.after(&core, |c| &c.hooks.on_record_after_delete_success, ev);
+            Ok(e)
+        })
+        .await?;
+    Ok(())
+}
+
+/// `DELETE /api/collections/{c}/truncate`: deletes every record in one transaction with the
+/// same relation semantics as single deletes (cascades, required references refuse).
+pub async fn truncate(core: &Arc<Core>, c: Arc<Collection>) -> Result<(), ApiError> {
+    if c.is_view() {
+        return Err(ApiError::bad_request(
+            "The view collections don't support truncate.",
+        ));
+    }
+    const FAILED: &str = "Failed to truncate collection (most likely due to required cascade delete record references).";
+    Exec::Direct
+        .write(core, FAILED, move |conn, snapshot| {
+            if c.referencing_fields(&snapshot.collections).is_empty() {
+                conn.execute_unprepared(&format!(
+                    "DELETE FROM {}",
+                    crate::query::sql::quote(&c.name)
+                ))?;
+                return Ok(());
+            }
+            loop {
+                let batch = read::list(conn, &c, &read::ListQuery::all(500))?;
+                if batch.items.is_empty() {
+                    return Ok(());
+                }
+                for record in &batch.items {
+                    persist::delete(conn, snapshot, record).map_err(|e| match e {
+                        PersistError::Db(db) => PersistError::Db(db),
+                        _ => PersistError::RequiredReference,
+                    })?;
+                }
+            }
+        })
+        .await
+        .map_err(|e| {
+            if e.status == 400 {
+                ApiError::bad_request(FAILED)
+            } else {
+                e
+            }
+        })
+}

@@ -1,0 +1,88 @@
+//! `PATCH /api/collections/{c}/records/{id}` (and batch updates).
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::{UPDATE_FAILED, find_with_rule, hash_passwords, run_validation, unsupported_view};
+use crate::core::Core;
+use crate::error::{ApiError, msg};
+use crate::hooks::{RecordEvent, RecordRequestEvent};
+use crate::records::exec::Exec;
+use crate::records::resolver::RequestInfo;
+use crate::records::rules::{Gate, gate};
+use crate::records::{Record, persist, prepare};
+use crate::schema::Collection;
+
+/// Updates a record: the update rule is checked on the stored record (with the submitted body
+/// visible as `@request.body`); unmet → 404.
+pub async fn update(
+    core: &Arc<Core>,
+    exec: &Exec,
+    c: Arc<Collection>,
+    id: &str,
+    mut info: RequestInfo,
+    body: Map<String, Value>,
+    from_form: bool,
+) -> Result<Record, ApiError> {
+    unsupported_view(&c)?;
+    let g = gate(c.update_rule.as_deref(), &info.auth);
+    if g == Gate::Locked {
+        return Err(ApiError::forbidden(msg::SUPERUSERS_ONLY));
+    }
+    info.body = body.clone();
+    let auth = info.auth.clone();
+    let original = find_with_rule(core, exec, &c, id, &info, &g)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let mut record = original.clone();
+    let applied = prepare::apply_body(&mut record, &body, from_form, false);
+    prepare::fill_generated(&mut record, false);
+    let event = RecordRequestEvent {
+        collection: c.clone(),
+        record,
+        original: Some(original),
+        auth,
+        body,
+    };
+    let (core2, exec2) = (core.clone(), exec.clone());
+    let ev = core
+        .hooks
+        .on_record_update_request
+        .trigger(event, move |mut e| async move {
+            let (core, exec) = (core2, exec2);
+            let mut record =
+                run_validation(&core, e.record, e.original.clone(), &applied, UPDATE_FAILED)
+                    .await?;
+            hash_passwords(&mut record, applied.passwords).await?;
+            let event = RecordEvent {
+                collection: record.collection.clone(),
+                record,
+                original: e.original.clone(),
+            };
+            let (core3, exec3) = (core.clone(), exec.clone());
+            let ev = core
+                .hooks
+                .on_record_update
+                .trigger(event, move |ev| async move {
+                    let record = ev.record.clone();
+                    exec3
+                        .write(&core3, UPDATE_FAILED, move |conn, snapshot| {
+                            persist::check_relations(conn, snapshot, &record)?;
+                            persist::update(conn, &record)
+                        })
+                        .await?;
+                    Ok(ev)
+                })
+                .await?;
+            exec.after(
+                &core,
+                |c| &c.hooks.on_record_after_update_success,
+                ev.clone(),
+            );
+            e.record = ev.record;
+            Ok(e)
+        })
+        .await?;
+    Ok(ev.record)
+}
