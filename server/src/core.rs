@@ -11,6 +11,7 @@ pub struct Core {
     pub storage: Storage,
     pub schema: Arc<SchemaCache>,
     pub hooks: Hooks,
+    pub settings: crate::settings::Settings,
 }
 
 impl Core {

@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod query;
 pub mod records;
 pub mod schema;
+pub mod settings;
 pub mod storage;
 
 pub use app::{App, Config};

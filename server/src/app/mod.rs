@@ -26,16 +26,20 @@ impl App {
         let storage = Storage::open(&config.db_path(), config.db_readers)?;
         let cache = Arc::new(SchemaCache::default());
         let c2 = cache.clone();
-        storage.write_blocking(move |conn| {
+        let stored_settings = storage.write_blocking(move |conn| {
             service::bootstrap(conn)?;
-            service::load(conn, &c2).map_err(|e| anyhow::anyhow!("loading schema: {e}"))
+            service::load(conn, &c2).map_err(|e| anyhow::anyhow!("loading schema: {e}"))?;
+            crate::settings::load(conn).map_err(|e| anyhow::anyhow!("loading settings: {e}"))
         })??;
+        let settings = crate::settings::Settings::default();
+        settings.set(stored_settings);
         Ok(Self {
             config,
             core: Arc::new(Core {
                 storage,
                 schema: cache,
                 hooks,
+                settings,
             }),
         })
     }

@@ -1,6 +1,7 @@
 //! The only module that knows actix-web: the route table, extractors, middleware, one file per
 //! endpoint flow, and server start-up.
 
+pub mod batch;
 pub mod body;
 pub mod collections;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod params;
 pub mod record_auth;
 pub mod records;
 pub mod render;
+pub mod settings;
 pub mod state;
 
 use std::net::{SocketAddr, TcpListener};
@@ -36,6 +38,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/health", web::get().to(health::handler))
             .route("/health", web::head().to(health::handler))
             .route("/openapi.json", web::get().to(openapi::spec))
+            .route("/settings", web::get().to(settings::get))
+            .route("/settings", web::patch().to(settings::update))
+            .route("/batch", web::post().to(batch::handler))
             .route("/docs", web::get().to(openapi::docs))
             .route("/docs/{tail:.*}", web::get().to(openapi::docs_assets))
             .route(

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::core::Core;
 use crate::error::ApiError;
+use crate::records::exec::Exec;
 use crate::records::expand::{self, ExpandTree};
 use crate::records::resolver::RequestInfo;
 use crate::records::{Record, serialize};
@@ -14,6 +15,17 @@ use crate::records::{Record, serialize};
 /// Records as JSON for `info.auth`, expanded when `expand` is non-empty.
 pub async fn records(
     core: &Arc<Core>,
+    info: RequestInfo,
+    records: Vec<Record>,
+    expand: Option<&str>,
+) -> Result<Vec<Value>, ApiError> {
+    records_with(core, &Exec::Direct, info, records, expand).await
+}
+
+/// Like [`records`], reading through `exec` (inside a batch, expansions see its writes).
+pub async fn records_with(
+    core: &Arc<Core>,
+    exec: &Exec,
     mut info: RequestInfo,
     records: Vec<Record>,
     expand: Option<&str>,
@@ -26,10 +38,11 @@ pub async fn records(
     };
     info.context = "expand".into();
     let snapshot = core.schema.load();
-    core.storage
-        .read(move |conn| expand::render(conn, &snapshot, &info, &records, Some(&tree)))
-        .await?
-        .map_err(ApiError::internal)
+    exec.read(core, move |conn| {
+        expand::render(conn, &snapshot, &info, &records, Some(&tree))
+    })
+    .await?
+    .map_err(ApiError::internal)
 }
 
 /// One record as JSON (see [`records`]).

@@ -1,0 +1,43 @@
+//! `GET|PATCH /api/settings` (superusers only).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::http::body::read_body;
+use crate::http::extract::{RequireSuperuser, core_of};
+use crate::http::params::FieldsParams;
+use crate::http::state::max_body;
+use crate::settings;
+
+/// Current settings (secrets omitted).
+pub async fn get(
+    req: HttpRequest,
+    params: web::Query<FieldsParams>,
+    _: RequireSuperuser,
+) -> Result<HttpResponse, ApiError> {
+    let core = core_of(&req)?;
+    Ok(HttpResponse::Ok().json(params.pick(settings::public_view(&core.settings.get()))))
+}
+
+/// Partial update; returns the full settings.
+pub async fn update(
+    req: HttpRequest,
+    params: web::Query<FieldsParams>,
+    _: RequireSuperuser,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let core = core_of(&req)?;
+    let patch = Value::Object(read_body(&req, payload, max_body(&req)).await?.data);
+    let core2 = core.clone();
+    let next = core
+        .storage
+        .write(move |conn| {
+            let current = core2.settings.get();
+            let next = settings::update(conn, &current, &patch)?;
+            core2.settings.set(next.clone());
+            Ok::<_, ApiError>(next)
+        })
+        .await??;
+    Ok(HttpResponse::Ok().json(params.pick(settings::public_view(&next))))
+}

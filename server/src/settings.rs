@@ -1,0 +1,133 @@
+//! Runtime settings (PocketBase's settings document): stored as one JSON value in `_params`,
+//! cached in memory, edited through `GET/PATCH /api/settings`. Secrets are write-only: they are
+//! never returned.
+
+use arc_swap::ArcSwap;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel};
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, FieldError, FieldErrors};
+use crate::schema::collection::merge_json;
+use crate::storage::entities::param;
+
+const DEFAULTS: &str = include_str!("settings_defaults.json");
+const PARAM_ID: &str = "settings";
+/// JSON pointers of write-only values.
+const SECRETS: &[&str] = &["/smtp/password", "/s3/secret", "/backups/s3/secret"];
+
+pub fn defaults() -> Value {
+    serde_json::from_str(DEFAULTS).unwrap_or_else(|_| json!({}))
+}
+
+/// The settings cache.
+#[derive(Debug)]
+pub struct Settings(ArcSwap<Value>);
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self(ArcSwap::from_pointee(defaults()))
+    }
+}
+
+impl Settings {
+    pub fn get(&self) -> std::sync::Arc<Value> {
+        self.0.load_full()
+    }
+
+    pub fn set(&self, v: Value) {
+        self.0.store(std::sync::Arc::new(v));
+    }
+
+    /// Batch API limits: `(enabled, maxRequests, timeout seconds, maxBodySize bytes)`.
+    pub fn batch(&self) -> (bool, u64, u64, u64) {
+        let s = self.get();
+        let b = &s["batch"];
+        (
+            b["enabled"].as_bool().unwrap_or(false),
+            b["maxRequests"].as_u64().unwrap_or(50),
+            b["timeout"].as_u64().unwrap_or(3),
+            b["maxBodySize"].as_u64().unwrap_or(0),
+        )
+    }
+}
+
+/// The settings as returned to superusers (secrets removed).
+pub fn public_view(v: &Value) -> Value {
+    let mut out = v.clone();
+    for p in SECRETS {
+        if let Some((parent, key)) = p.rsplit_once('/')
+            && let Some(Value::Object(obj)) = out.pointer_mut(parent)
+        {
+            obj.remove(key);
+        }
+    }
+    out
+}
+
+/// Loads the stored settings (defaults merged under them) or stores the defaults.
+pub fn load(conn: &impl ConnectionTrait) -> Result<Value, sea_orm::DbErr> {
+    let mut value = defaults();
+    match param::Entity::find_by_id(PARAM_ID.to_string()).one(conn)? {
+        Some(row) => {
+            let stored: Value = serde_json::from_str(&row.value).unwrap_or_else(|_| json!({}));
+            merge_json(&mut value, &stored);
+        }
+        None => save(conn, &value, true)?,
+    }
+    Ok(value)
+}
+
+fn save(conn: &impl ConnectionTrait, value: &Value, insert: bool) -> Result<(), sea_orm::DbErr> {
+    let now = crate::schema::ids::now_string();
+    let model = param::Model {
+        id: PARAM_ID.into(),
+        value: value.to_string(),
+        created: now.clone(),
+        updated: now,
+    };
+    if insert {
+        param::Entity::insert(model.into_active_model()).exec(conn)?;
+    } else {
+        let mut active = model.into_active_model().reset_all();
+        active.not_set(param::Column::Created);
+        active.update(conn)?;
+    }
+    Ok(())
+}
+
+fn validate(v: &Value) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    let mut batch = FieldErrors::new();
+    for key in ["maxRequests", "timeout", "maxBodySize"] {
+        if v["batch"][key].as_i64().is_some_and(|n| n < 0) || !v["batch"][key].is_number() {
+            batch.add(
+                key,
+                FieldError::new(
+                    "validation_min_greater_equal_than_required",
+                    "Must be no less than 0.",
+                )
+                .with_params(json!({"threshold": 0})),
+            );
+        }
+    }
+    errors.add_nested("batch", batch);
+    if v["meta"]["appName"].as_str().is_none_or(str::is_empty) {
+        let mut meta = FieldErrors::new();
+        meta.add("appName", FieldError::required());
+        errors.add_nested("meta", meta);
+    }
+    errors
+}
+
+/// Applies a partial update and stores it; returns the new settings.
+pub fn update(
+    conn: &impl ConnectionTrait,
+    current: &Value,
+    patch: &Value,
+) -> Result<Value, ApiError> {
+    let mut next = current.clone();
+    merge_json(&mut next, patch);
+    validate(&next).into_result("An error occurred while saving the new settings.")?;
+    save(conn, &next, false).map_err(ApiError::internal)?;
+    Ok(next)
+}
