@@ -120,6 +120,16 @@ pub fn select(
     limit: u64,
     offset: u64,
 ) -> Result<Vec<Record>, DbErr> {
+    let sql = select_sql(c, plan, limit, offset);
+    Ok(conn
+        .query_all_raw(statement(sql))?
+        .iter()
+        .map(|row| decode_row(c, row))
+        .collect())
+}
+
+/// The SELECT statement [`select`] runs (public for `EXPLAIN QUERY PLAN` checks).
+pub fn select_sql(c: &Collection, plan: &QueryPlan, limit: u64, offset: u64) -> Sql {
     let mut sql = Sql::raw(format!(
         "SELECT {}{}",
         if plan.distinct() { "DISTINCT " } else { "" },
@@ -140,11 +150,7 @@ pub fn select(
         .push(i64::try_from(limit).unwrap_or(i64::MAX).into());
     sql.values
         .push(i64::try_from(offset).unwrap_or(i64::MAX).into());
-    Ok(conn
-        .query_all_raw(statement(sql))?
-        .iter()
-        .map(|row| decode_row(c, row))
-        .collect())
+    sql
 }
 
 /// Whether any row matches `plan`, with `prefix` (a `WITH …` clause) before the SELECT.
