@@ -22,6 +22,7 @@
 //! parameter and every identifier is resolved through the [`FieldResolver`].
 
 pub mod ast;
+pub mod cache;
 pub mod compile;
 pub mod lexer;
 pub mod macros;
@@ -29,6 +30,7 @@ pub mod parser;
 pub mod sql;
 
 pub use ast::{Expr, Op, Operand, Sign};
+pub use cache::parse_cached;
 pub use compile::{CompileError, FieldResolver, compile};
 pub use parser::parse;
 pub use sql::{Join, MultiMatch, NullFallback, Resolved, Sql};

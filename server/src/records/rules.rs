@@ -51,7 +51,7 @@ impl<'a> PlanBuilder<'a> {
 
     /// Adds a rule expression (hidden fields allowed, as rules are written by superusers).
     pub fn rule(&mut self, expr: &str) -> Result<&mut Self, ApiError> {
-        let parsed = crate::query::parse(expr).map_err(|e| {
+        let parsed = crate::query::parse_cached(expr).map_err(|e| {
             tracing::warn!(error = %e, rule = expr, "invalid API rule");
             ApiError::bad_request(msg::BAD_REQUEST)
         })?;
@@ -92,7 +92,7 @@ impl<'a> PlanBuilder<'a> {
         self.resolver.set_allow_hidden(superuser);
         self.resolver.touched.clear();
         if let Some(f) = filter {
-            let parsed = crate::query::parse(f)?;
+            let parsed = crate::query::parse_cached(f)?;
             let sql = crate::query::compile(&parsed, &mut self.resolver)?;
             self.conditions.push(sql);
         }
