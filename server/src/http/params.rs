@@ -2,6 +2,8 @@
 //! (an unparseable `page` is the default, not an error).
 
 use serde::Deserialize;
+
+use crate::error::{ApiError, msg};
 use serde_json::{Value, json};
 
 use crate::records::read::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
@@ -20,33 +22,58 @@ pub struct ListParams {
     pub expand: Option<String>,
 }
 
-pub fn truthy(v: Option<&str>) -> bool {
-    matches!(
-        v.map(str::to_ascii_lowercase).as_deref(),
-        Some("1" | "true" | "t" | "yes")
-    )
+/// Go's `strconv.ParseBool`, which PocketBase uses for flags like `skipTotal`.
+fn parse_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+fn bad() -> ApiError {
+    ApiError::bad_request(msg::BAD_REQUEST)
 }
 
 impl ListParams {
-    pub fn page(&self) -> u64 {
-        self.page
+    /// `page`: an integer (anything else is a 400); below 1 means 1.
+    pub fn page(&self) -> Result<u64, ApiError> {
+        match self
+            .page
             .as_deref()
-            .and_then(|p| p.trim().parse::<i64>().ok())
-            .filter(|p| *p > 0)
-            .map_or(1, i64::unsigned_abs)
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            None => Ok(1),
+            Some(p) => Ok(p.parse::<i64>().map_err(|_| bad())?.max(1).unsigned_abs()),
+        }
     }
 
-    /// `perPage`, defaulted when ≤ 0 and clamped to 1000 (the clamped value is echoed).
-    pub fn per_page(&self) -> u64 {
-        self.per_page
+    /// `perPage`: defaulted when ≤ 0 and clamped to 1000 (the clamped value is echoed).
+    pub fn per_page(&self) -> Result<u64, ApiError> {
+        match self
+            .per_page
             .as_deref()
-            .and_then(|p| p.trim().parse::<i64>().ok())
-            .filter(|p| *p > 0)
-            .map_or(DEFAULT_PER_PAGE, |p| p.unsigned_abs().min(MAX_PER_PAGE))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            None => Ok(DEFAULT_PER_PAGE),
+            Some(p) => {
+                let n = p.parse::<i64>().map_err(|_| bad())?;
+                Ok(if n <= 0 {
+                    DEFAULT_PER_PAGE
+                } else {
+                    n.unsigned_abs().min(MAX_PER_PAGE)
+                })
+            }
+        }
     }
 
-    pub fn skip_total(&self) -> bool {
-        truthy(self.skip_total.as_deref())
+    pub fn skip_total(&self) -> Result<bool, ApiError> {
+        match self.skip_total.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok(false),
+            Some(v) => parse_bool(v).ok_or_else(bad),
+        }
     }
 
     pub fn picker(&self) -> Option<FieldsPicker> {

@@ -10,7 +10,8 @@ use super::{Expr, ParseError, parse};
 /// Entries kept before the cache is reset (PocketBase keeps 500).
 const LIMIT: usize = 1000;
 
-static CACHE: LazyLock<Mutex<HashMap<String, Arc<Expr>>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+static CACHE: LazyLock<Mutex<HashMap<String, Arc<Expr>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// [`parse`] with memoisation; errors are not cached.
 pub fn parse_cached(input: &str) -> Result<Arc<Expr>, ParseError> {

@@ -409,20 +409,9 @@ impl Compiler<'_> {
         Ok(with_guards(expr, &l, &r))
     }
 
-    /// `NOT (cond)`, plus `OR value IS NULL` for every operator but `=` (so a missing related
-    /// row makes "all match" fail for comparisons, while `rel.id = ''` can match empties).
-    fn negate_for_multi(cond: Sql, op: Op, aliases: &[&str]) -> Sql {
-        let mut out = Sql::concat(&[Part::Raw("NOT ("), Part::Sql(&cond), Part::Raw(")")]);
-        if op != Op::Eq {
-            let mut with_nulls = Sql::raw("(");
-            with_nulls.append(&out);
-            for a in aliases {
-                with_nulls.push(&format!(" OR {}.\"multiMatchValue\" IS NULL", quote(a)));
-            }
-            with_nulls.push(")");
-            out = with_nulls;
-        }
-        out
+    /// `NOT (cond)`: a value that fails the comparison disproves "all match".
+    fn negate_for_multi(cond: Sql) -> Sql {
+        Sql::concat(&[Part::Raw("NOT ("), Part::Sql(&cond), Part::Raw(")")])
     }
 
     fn many_vs_one(
@@ -445,7 +434,7 @@ impl Compiler<'_> {
         } else {
             plain_compare(&value, op, &plain_other)
         };
-        let cond = Self::negate_for_multi(cond, op, &[&alias]);
+        let cond = Self::negate_for_multi(cond);
         Sql::concat(&[
             Part::Raw("NOT EXISTS (SELECT 1 FROM ("),
             Part::Sql(&mm.subquery),
@@ -475,7 +464,7 @@ impl Compiler<'_> {
             null_fallback: r.null_fallback,
             ..Resolved::default()
         };
-        let cond = Self::negate_for_multi(plain_compare(&lv, op, &rv), op, &[&la, &ra]);
+        let cond = Self::negate_for_multi(plain_compare(&lv, op, &rv));
         Sql::concat(&[
             Part::Raw("NOT EXISTS (SELECT 1 FROM ("),
             Part::Sql(&lm.subquery),

@@ -69,25 +69,26 @@ pub fn tokenize(input: &str) -> Result<Vec<Token>, ParseError> {
             i += 1;
             let mut text = String::new();
             let mut closed = false;
-            let mut prev = '\0';
             while i < chars.len() {
                 let ch = chars[i];
                 i += 1;
-                // NOTE: as in PocketBase's parser, a quote preceded by a backslash is escaped,
-                // and only `\<quote>` is unescaped; other backslashes stay as written.
-                if ch == quote && prev != '\\' {
+                // `\"`, `\'` and `\\` are escapes (as `pb.filter()` produces); any other
+                // backslash is kept as written (PocketBase behaves the same).
+                if ch == '\\' && i < chars.len() && matches!(chars[i], '\\' | '\'' | '"') {
+                    text.push(chars[i]);
+                    i += 1;
+                    continue;
+                }
+                if ch == quote {
                     closed = true;
                     break;
                 }
                 text.push(ch);
-                prev = ch;
             }
             if !closed {
                 return Err(ParseError::new("unterminated quoted text"));
             }
-            tokens.push(Token::Text(
-                text.replace(&format!("\\{quote}"), &quote.to_string()),
-            ));
+            tokens.push(Token::Text(text));
         } else if c.is_ascii_digit()
             || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
         {

@@ -142,17 +142,22 @@ pub fn render(
         .collect();
     if let (Some(tree), Some(first)) = (tree, records.first()) {
         let c = first.collection.clone();
-        let expanded = expand_level(conn, snapshot, info, &c, records, tree)?;
-        for (json, exp) in out.iter_mut().zip(expanded) {
-            if let (Value::Object(obj), false) = (json, exp.is_empty()) {
-                obj.insert("expand".into(), Value::Object(exp));
+        let (expanded, any_valid) = expand_level(conn, snapshot, info, &c, records, tree)?;
+        // Like PocketBase: once a valid path was asked for, every record carries `expand`
+        // (possibly `{}`); only entirely invalid requests leave the key out.
+        if any_valid {
+            for (json, exp) in out.iter_mut().zip(expanded) {
+                if let Value::Object(obj) = json {
+                    obj.insert("expand".into(), Value::Object(exp));
+                }
             }
         }
     }
     Ok(out)
 }
 
-/// For each record, its `expand` object (empty when nothing expanded).
+/// For each record, its `expand` object (empty when nothing expanded), and whether any path at
+/// this level was valid.
 fn expand_level(
     conn: &impl ConnectionTrait,
     snapshot: &Snapshot,
@@ -160,9 +165,10 @@ fn expand_level(
     c: &Arc<Collection>,
     records: &[Record],
     tree: &ExpandTree,
-) -> Result<Vec<Map<String, Value>>, DbErr> {
+) -> Result<(Vec<Map<String, Value>>, bool), DbErr> {
     let superuser = info.auth.is_superuser();
     let mut result: Vec<Map<String, Value>> = vec![Map::new(); records.len()];
+    let mut any_valid = false;
     for (name, sub) in &tree.children {
         let Some(link) = link(snapshot, c, name, superuser) else {
             continue;
@@ -173,9 +179,11 @@ fn expand_level(
         if !valid(snapshot, &target, sub, superuser) {
             continue;
         }
+        // A target only superusers may view counts as no path at all (PocketBase: no `expand`).
         let Some(plan) = view_plan(snapshot, &target, info)? else {
             continue;
         };
+        any_valid = true;
         let table = quote(&target.name);
         let fetched: Vec<Record> = match &link {
             Link::Forward { field, .. } => {
@@ -264,5 +272,5 @@ fn expand_level(
             result[i].insert(name.clone(), value);
         }
     }
-    Ok(result)
+    Ok((result, any_valid))
 }

@@ -120,7 +120,7 @@ fn decode_entities(s: &str) -> String {
 }
 
 /// Plain text of an HTML fragment: excluded elements dropped, block elements separated by a
-/// space, whitespace collapsed; cut to `max` bytes (on a character boundary) with optional "...".
+/// space, whitespace collapsed; cut to `max` characters with an optional "...".
 pub fn excerpt(html: &str, e: Excerpt) -> String {
     let mut text = String::new();
     let mut skip_depth: Vec<String> = Vec::new();
@@ -130,7 +130,7 @@ pub fn excerpt(html: &str, e: Excerpt) -> String {
             text.push(' ');
         }
     };
-    while !rest.is_empty() && text.len() <= e.max + 2 {
+    while !rest.is_empty() && text.chars().count() <= e.max + 2 {
         match rest.find('<') {
             Some(0) => {
                 let end = rest.find('>').map_or(rest.len(), |i| i + 1);
@@ -182,12 +182,13 @@ pub fn excerpt(html: &str, e: Excerpt) -> String {
         }
     }
     let mut result = text.trim().to_string();
-    if result.len() > e.max {
-        let mut cut = e.max;
-        while !result.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        result = result[..cut].trim().to_string();
+    if result.chars().count() > e.max {
+        result = result
+            .chars()
+            .take(e.max)
+            .collect::<String>()
+            .trim()
+            .to_string();
         if e.ellipsis {
             result.push_str("...");
         }
@@ -241,7 +242,8 @@ mod tests {
                     ellipsis: true
                 }
             ),
-            "h..."
+            "hé...",
+            "the limit counts characters, as PocketBase's does"
         );
     }
 }

@@ -99,6 +99,20 @@ fn statement(sql: Sql) -> Statement {
     Statement::from_sql_and_values(DbBackend::Sqlite, sql.text, sql.values)
 }
 
+/// Rows must carry exactly one column per field (checked once per result set: decoding a
+/// shorter row would index out of bounds).
+fn check_shape(c: &Collection, rows: &[QueryResult]) -> Result<(), DbErr> {
+    match rows.first() {
+        Some(row) if row.column_names().len() != c.fields.len() => Err(DbErr::Custom(format!(
+            "collection {} has {} fields but the query returned {} columns",
+            c.name,
+            c.fields.len(),
+            row.column_names().len()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn decode_row(c: &Arc<Collection>, row: &QueryResult) -> Record {
     let data = c
         .fields
@@ -121,11 +135,9 @@ pub fn select(
     offset: u64,
 ) -> Result<Vec<Record>, DbErr> {
     let sql = select_sql(c, plan, limit, offset);
-    Ok(conn
-        .query_all_raw(statement(sql))?
-        .iter()
-        .map(|row| decode_row(c, row))
-        .collect())
+    let rows = conn.query_all_raw(statement(sql))?;
+    check_shape(c, &rows)?;
+    Ok(rows.iter().map(|row| decode_row(c, row)).collect())
 }
 
 /// The SELECT statement [`select`] runs (public for `EXPLAIN QUERY PLAN` checks).

@@ -78,7 +78,8 @@ impl<'a> PlanBuilder<'a> {
         superuser: bool,
     ) -> Result<&mut Self, ApiError> {
         let filter = filter.map(str::trim).filter(|f| !f.is_empty());
-        let sort = sort.map(str::trim).filter(|s| !s.is_empty());
+        // An empty `sort=` means no sort; whitespace or empty terms are errors.
+        let sort = sort.filter(|s| !s.is_empty());
         if !superuser {
             let combined = format!("{}{}", filter.unwrap_or_default(), sort.unwrap_or_default());
             for forbidden in ["@collection.", "@request."] {
@@ -106,12 +107,12 @@ impl<'a> PlanBuilder<'a> {
     }
 
     fn sort(&mut self, raw: &str) -> Result<(), ApiError> {
-        let terms: Vec<&str> = raw
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect();
-        if terms.len() > 8 {
+        let terms: Vec<&str> = raw.split(',').map(str::trim).collect();
+        let invalid = terms.len() > 8
+            || terms
+                .iter()
+                .any(|t| t.is_empty() || t.contains("@request.") || t.contains("@collection."));
+        if invalid {
             return Err(ApiError::bad_request(msg::BAD_REQUEST));
         }
         let base = self.resolver.base().clone();

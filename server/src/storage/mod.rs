@@ -70,7 +70,11 @@ where
             }
         };
         while let Ok(job) = rx.recv() {
-            job(&conn);
+            // A panicking job must not take the connection's thread down with it; its caller
+            // sees the dropped reply channel as an error.
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&conn))).is_err() {
+                tracing::error!("database job panicked");
+            }
         }
         if let Err(e) = conn.close_by_ref() {
             tracing::warn!(error = %e, "closing database connection");

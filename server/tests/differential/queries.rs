@@ -72,13 +72,24 @@ impl Builder {
         self.push(Method::GET, records_url(coll, params), None, roles, kind);
     }
 
-    /// A list of `coll` filtered by `filter`, compared by ids.
+    /// A list of `coll` filtered by `filter`, compared by ids (as a set when a back-relation
+    /// join decides the order, see [`Kind::UnorderedIds`]).
     pub(crate) fn filter(&mut self, coll: &str, filter: &str, roles: &'static [Role]) {
-        self.list(coll, &[("filter", filter)], roles, Kind::Ids);
+        let kind = if filter.contains("_via_") {
+            Kind::UnorderedIds
+        } else {
+            Kind::Ids
+        };
+        self.list(coll, &[("filter", filter)], roles, kind);
     }
 
     pub(crate) fn sort(&mut self, coll: &str, sort: &str, roles: &'static [Role]) {
-        self.list(coll, &[("sort", sort)], roles, Kind::Ids);
+        let kind = if sort.contains("_via_") {
+            Kind::UnorderedIds
+        } else {
+            Kind::Ids
+        };
+        self.list(coll, &[("sort", sort)], roles, kind);
     }
 
     /// `GET /records/{id}` with extra params, compared as whole JSON.

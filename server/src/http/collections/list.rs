@@ -45,7 +45,7 @@ pub async fn handler(
             if desc { ord.reverse() } else { ord }
         });
     }
-    let (page, per_page) = (params.page(), params.per_page());
+    let (page, per_page) = (params.page()?, params.per_page()?);
     let total = i64::try_from(items.len()).unwrap_or(0);
     let per = i64::try_from(per_page).unwrap_or(1);
     let start = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
@@ -60,7 +60,7 @@ pub async fn handler(
                 .map_or_else(|| v.clone(), |p| p.pick(v.clone()))
         })
         .collect();
-    let (ti, tp) = if params.skip_total() {
+    let (ti, tp) = if params.skip_total()? {
         (-1, -1)
     } else {
         (total, (total + per - 1) / per)

@@ -33,9 +33,9 @@ pub async fn handler(
         b.finish()
     };
     let lq = ListQuery {
-        page: params.page(),
-        per_page: params.per_page(),
-        skip_total: params.skip_total(),
+        page: params.page()?,
+        per_page: params.per_page()?,
+        skip_total: params.skip_total()?,
         plan,
     };
     let c2 = c.clone();
