@@ -151,6 +151,13 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// Adds every error of `other` not already recorded for the same key.
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (k, v) in other.0 {
+            self.0.entry(k).or_insert(v);
+        }
+    }
+
     /// The errors as a JSON object, keys sorted as PocketBase sorts them.
     pub fn into_map(self) -> Map<String, Value> {
         let mut entries: Vec<(String, Value)> = self.0.into_iter().collect();

@@ -219,3 +219,178 @@ async fn forged_expired_and_unsigned_tokens_are_rejected() {
         .await;
     assert_eq!(r.status, 200);
 }
+
+#[tokio::test]
+async fn protected_auth_fields_and_manage_rule() {
+    let s = TestServer::start().await;
+    let users = s.get("/api/collections/users").await.body;
+    let mut fields = users["fields"].as_array().expect("fields").clone();
+    fields.push(json!({"name": "role", "type": "text"}));
+    s.su_patch("/api/collections/users", json!({"fields": fields}))
+        .await;
+    let mk = |email: &str, extra: Value| {
+        let mut body =
+            json!({"email": email, "password": "12345678", "passwordConfirm": "12345678"});
+        if let (Value::Object(b), Value::Object(e)) = (&mut body, extra) {
+            b.extend(e);
+        }
+        body
+    };
+    let r = s
+        .post(
+            "/api/collections/users/records",
+            mk("v@example.com", json!({"verified": true})),
+            None,
+        )
+        .await;
+    assert_eq!(
+        assert_error(&r, 400)["verified"]["code"],
+        json!("validation_values_mismatch")
+    );
+    let a = s
+        .post(
+            "/api/collections/users/records",
+            mk("a@example.com", json!({})),
+            None,
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let m = s
+        .post(
+            "/api/collections/users/records",
+            mk("m@example.com", json!({})),
+            None,
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    s.su_patch(
+        &format!("/api/collections/users/records/{m}"),
+        json!({"role": "manager"}),
+    )
+    .await;
+    let login = |email: &'static str| {
+        s.post(
+            "/api/collections/users/auth-with-password",
+            json!({"identity": email, "password": "12345678"}),
+            None,
+        )
+    };
+    let a_token = login("a@example.com").await.body["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let path = format!("/api/collections/users/records/{a}");
+    let r = s
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            Some(json!({"email": "new@example.com"})),
+            Some(&a_token),
+        )
+        .await;
+    assert_eq!(
+        assert_error(&r, 400)["email"]["code"],
+        json!("validation_values_mismatch")
+    );
+    let r = s
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            Some(json!({"verified": true})),
+            Some(&a_token),
+        )
+        .await;
+    assert_eq!(
+        assert_error(&r, 400)["verified"]["code"],
+        json!("validation_values_mismatch")
+    );
+    let r = s
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            Some(json!({"password": "newpass123", "passwordConfirm": "newpass123"})),
+            Some(&a_token),
+        )
+        .await;
+    assert_eq!(
+        assert_error(&r, 400)["oldPassword"]["code"],
+        json!("validation_required")
+    );
+    let r = s.send(reqwest::Method::PATCH, &path, Some(json!({"password": "newpass123", "passwordConfirm": "newpass123", "oldPassword": "wrong"})), Some(&a_token)).await;
+    assert_eq!(
+        assert_error(&r, 400)["oldPassword"]["code"],
+        json!("validation_invalid_old_password")
+    );
+    let r = s
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            Some(json!({"emailVisibility": true})),
+            Some(&a_token),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = s.send(reqwest::Method::PATCH, &path, Some(json!({"password": "newpass123", "passwordConfirm": "newpass123", "oldPassword": "12345678"})), Some(&a_token)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The old token was revoked by the password change.
+    assert_error(
+        &s.post(
+            "/api/collections/users/auth-refresh",
+            json!({}),
+            Some(&a_token),
+        )
+        .await,
+        401,
+    );
+
+    // A manager (manageRule) may change another user's protected fields, if updateRule allows it.
+    s.su_patch(
+        "/api/collections/users",
+        json!({"updateRule": "id = @request.auth.id || @request.auth.role = 'manager'",
+        "manageRule": "@request.auth.role = 'manager'"}),
+    )
+    .await;
+    let m_token = login("m@example.com").await.body["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let r = s.send(reqwest::Method::PATCH, &path, Some(json!({"email": "renamed@example.com", "verified": true, "password": "managed12", "passwordConfirm": "managed12"})), Some(&m_token)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["verified"], json!(true));
+    let r = s
+        .post(
+            "/api/collections/users/auth-with-password",
+            json!({"identity": "renamed@example.com", "password": "managed12"}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // authRule: null refuses every login; an expression is checked against the record.
+    s.su_patch(
+        "/api/collections/users",
+        json!({"authRule": "verified = true"}),
+    )
+    .await;
+    let r = login("m@example.com").await;
+    assert_error(&r, 403);
+    assert_eq!(
+        r.body["message"],
+        json!("The request doesn't satisfy the collection requirements to authenticate.")
+    );
+    assert_eq!(
+        s.post(
+            "/api/collections/users/auth-with-password",
+            json!({"identity": "renamed@example.com", "password": "managed12"}),
+            None
+        )
+        .await
+        .status,
+        200
+    );
+}

@@ -51,7 +51,11 @@ pub async fn create(
             {
                 return Err(ApiError::bad_request(CREATE_FAILED));
             }
-            let mut record = run_validation(&core, e.record, None, &applied, CREATE_FAILED).await?;
+            let protected =
+                super::auth_fields::protected_field_errors(&core, &exec, &e.record, None, &info)
+                    .await?;
+            let mut record =
+                run_validation(&core, e.record, None, &applied, protected, CREATE_FAILED).await?;
             hash_passwords(&mut record, applied.passwords).await?;
             let event = RecordEvent {
                 collection: record.collection.clone(),

@@ -1,6 +1,7 @@
 //! Create, update and delete as hook chains around their default actions. Reads and the write
 //! itself go through an [`Exec`]: directly (one transaction per write) or inside a batch.
 
+mod auth_fields;
 mod create;
 mod delete;
 mod find;
@@ -68,10 +69,12 @@ async fn run_validation(
     record: Record,
     original: Option<Record>,
     applied: &prepare::Applied,
+    extra: crate::error::FieldErrors,
     message: &'static str,
 ) -> Result<Record, ApiError> {
     let is_create = original.is_none();
-    let errors = prepare::validate(&record, applied, is_create);
+    let mut errors = prepare::validate(&record, applied, is_create);
+    errors.merge(extra);
     let event = RecordEvent {
         collection: record.collection.clone(),
         record,

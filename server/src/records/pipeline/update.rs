@@ -51,9 +51,23 @@ pub async fn update(
         .on_record_update_request
         .trigger(event, move |mut e| async move {
             let (core, exec) = (core2, exec2);
-            let mut record =
-                run_validation(&core, e.record, e.original.clone(), &applied, UPDATE_FAILED)
-                    .await?;
+            let protected = super::auth_fields::protected_field_errors(
+                &core,
+                &exec,
+                &e.record,
+                e.original.as_ref(),
+                &info,
+            )
+            .await?;
+            let mut record = run_validation(
+                &core,
+                e.record,
+                e.original.clone(),
+                &applied,
+                protected,
+                UPDATE_FAILED,
+            )
+            .await?;
             hash_passwords(&mut record, applied.passwords).await?;
             let event = RecordEvent {
                 collection: record.collection.clone(),
