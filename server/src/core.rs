@@ -12,6 +12,7 @@ pub struct Core {
     pub schema: Arc<SchemaCache>,
     pub hooks: Hooks,
     pub settings: crate::settings::Settings,
+    pub realtime: crate::realtime::Broker,
 }
 
 impl Core {

@@ -13,6 +13,7 @@ pub mod hooks;
 pub mod http;
 pub mod openapi;
 pub mod query;
+pub mod realtime;
 pub mod records;
 pub mod schema;
 pub mod settings;

@@ -40,6 +40,7 @@ impl App {
                 schema: cache,
                 hooks,
                 settings,
+                realtime: crate::realtime::Broker::default(),
             }),
         })
     }

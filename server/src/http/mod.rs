@@ -10,6 +10,7 @@ pub mod health;
 pub mod middleware;
 pub mod openapi;
 pub mod params;
+pub mod realtime;
 pub mod record_auth;
 pub mod records;
 pub mod render;
@@ -41,6 +42,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/settings", web::get().to(settings::get))
             .route("/settings", web::patch().to(settings::update))
             .route("/batch", web::post().to(batch::handler))
+            .route("/realtime", web::get().to(realtime::sse::connect))
+            .route("/realtime", web::post().to(realtime::subscribe::handler))
+            .route("/realtime/ws", web::get().to(realtime::ws::handler))
             .route("/docs", web::get().to(openapi::docs))
             .route("/docs/{tail:.*}", web::get().to(openapi::docs_assets))
             .route(

@@ -12,7 +12,8 @@ use crate::storage::{AnyConn, Session, TransactionTrait};
 
 use super::persist::PersistError;
 
-type AfterJob = (fn(&Core) -> &Hook<RecordEvent>, RecordEvent);
+/// Work deferred until the batch commits (after-success hooks, realtime events).
+type AfterJob = Box<dyn FnOnce(&Arc<Core>) + Send>;
 
 /// A batch's open transaction plus the after-success events to fire once it commits.
 pub struct BatchSession {
@@ -32,8 +33,8 @@ impl BatchSession {
     pub async fn commit(self, core: &Arc<Core>) -> Result<(), ApiError> {
         self.session.commit().await?;
         let jobs = self.after.into_inner().unwrap_or_default();
-        for (hook, event) in jobs {
-            spawn_after(core, hook, event);
+        for job in jobs {
+            job(core);
         }
         Ok(())
     }
@@ -111,6 +112,18 @@ impl Exec {
         }
     }
 
+    /// Runs `job` now (the write has committed), or once the batch commits.
+    fn defer(&self, core: &Arc<Core>, job: AfterJob) {
+        match self {
+            Self::Direct => job(core),
+            Self::Batch(b) => {
+                if let Ok(mut jobs) = b.after.lock() {
+                    jobs.push(job);
+                }
+            }
+        }
+    }
+
     /// Fires an after-success hook now, or after the batch commits.
     pub fn after(
         &self,
@@ -118,13 +131,21 @@ impl Exec {
         hook: fn(&Core) -> &Hook<RecordEvent>,
         event: RecordEvent,
     ) {
-        match self {
-            Self::Direct => spawn_after(core, hook, event),
-            Self::Batch(b) => {
-                if let Ok(mut jobs) = b.after.lock() {
-                    jobs.push((hook, event));
-                }
-            }
-        }
+        self.defer(core, Box::new(move |core| spawn_after(core, hook, event)));
+    }
+
+    /// Publishes a committed change to realtime subscribers (after the batch commits).
+    pub fn publish(
+        &self,
+        core: &Arc<Core>,
+        action: crate::realtime::Action,
+        record: super::Record,
+    ) {
+        self.defer(
+            core,
+            Box::new(move |core| {
+                tokio::spawn(crate::realtime::publish(core.clone(), action, record));
+            }),
+        );
     }
 }

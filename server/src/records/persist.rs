@@ -154,13 +154,21 @@ pub fn update(conn: &impl ConnectionTrait, record: &Record) -> Result<(), Persis
     Ok(())
 }
 
+/// What a delete did to other records: deleted by `cascadeDelete`, or updated (a reference
+/// removed). Realtime publishes these too.
+#[derive(Debug, Default)]
+pub struct Cascade {
+    pub deleted: Vec<Record>,
+    pub updated: Vec<Record>,
+}
+
 /// Deletes `record` and applies relation semantics to records that reference it. Returns every
-/// record deleted by cascade (not including `record`).
+/// record deleted or updated by cascade (not including `record`).
 pub fn delete(
     conn: &impl ConnectionTrait,
     snapshot: &Snapshot,
     record: &Record,
-) -> Result<Vec<Record>, PersistError> {
+) -> Result<Cascade, PersistError> {
     ensure_current(snapshot, record)?;
     if record.collection.name == crate::auth::SUPERUSERS {
         let mut q = Query::select();
@@ -178,7 +186,7 @@ pub fn delete(
         }
     }
 
-    let mut cascaded = Vec::new();
+    let mut cascaded = Cascade::default();
     delete_inner(conn, snapshot, record, 0, &mut cascaded)?;
     Ok(cascaded)
 }
@@ -188,7 +196,7 @@ fn delete_inner(
     snapshot: &Snapshot,
     record: &Record,
     depth: usize,
-    cascaded: &mut Vec<Record>,
+    cascaded: &mut Cascade,
 ) -> Result<(), PersistError> {
     if depth > MAX_CASCADE_DEPTH {
         return Err(PersistError::Db(DbErr::Custom(
@@ -220,7 +228,7 @@ fn delete_inner(
                     .collect();
             if opts.cascade_delete && remaining.is_empty() {
                 delete_inner(conn, snapshot, &referencing, depth + 1, cascaded)?;
-                cascaded.push(referencing);
+                cascaded.deleted.push(referencing);
             } else if remaining.is_empty() && field.required {
                 return Err(PersistError::RequiredReference);
             } else {
@@ -231,6 +239,7 @@ fn delete_inner(
                 };
                 referencing.set_raw(&field.name, value);
                 update(conn, &referencing)?;
+                cascaded.updated.push(referencing);
             }
         }
     }

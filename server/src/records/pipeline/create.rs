@@ -8,6 +8,7 @@ use super::{CREATE_FAILED, find, hash_passwords, run_validation, unsupported_vie
 use crate::core::Core;
 use crate::error::{ApiError, msg};
 use crate::hooks::{RecordEvent, RecordRequestEvent};
+use crate::realtime::Action;
 use crate::records::exec::Exec;
 use crate::records::resolver::RequestInfo;
 use crate::records::rules::{Gate, gate};
@@ -77,6 +78,7 @@ pub async fn create(
                     Ok(ev)
                 })
                 .await?;
+            exec.publish(&core, Action::Create, ev.record.clone());
             exec.after(
                 &core,
                 |c| &c.hooks.on_record_after_create_success,

@@ -9,6 +9,7 @@ use super::{DELETE_FAILED, find_with_rule, unsupported_view};
 use crate::core::Core;
 use crate::error::{ApiError, msg};
 use crate::hooks::{RecordEvent, RecordRequestEvent};
+use crate::realtime::Action;
 use crate::records::exec::Exec;
 use crate::records::persist::{self, PersistError};
 use crate::records::read;
@@ -56,14 +57,21 @@ pub async fn delete(
                 .on_record_delete
                 .trigger(event, move |ev| async move {
                     let record = ev.record.clone();
-                    exec3
+                    let cascade = exec3
                         .write(&core3, DELETE_FAILED, move |conn, snapshot| {
                             persist::delete(conn, snapshot, &record)
                         })
                         .await?;
+                    for r in cascade.updated {
+                        exec3.publish(&core3, Action::Update, r);
+                    }
+                    for r in cascade.deleted {
+                        exec3.publish(&core3, Action::Delete, r);
+                    }
                     Ok(ev)
                 })
                 .await?;
+            exec.publish(&core, Action::Delete, ev.record.clone());
             exec.after(&core, |c| &c.hooks.on_record_after_delete_success, ev);
             Ok(e)
         })

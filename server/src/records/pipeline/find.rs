@@ -54,14 +54,38 @@ pub async fn find_with_rule(
         })
 }
 
-/// Evaluates a create rule against the record about to be created: the record is exposed as a
-/// one-row CTE under a throwaway name, so the rule can join relations like any other query.
+/// Evaluates a create rule against the record about to be created.
 pub(super) async fn check_create_rule(
     core: &Core,
     exec: &Exec,
     record: &Record,
     info: &RequestInfo,
     rule: &str,
+) -> Result<bool, ApiError> {
+    record_satisfies(core, exec, record, info, Some(rule), None, true)
+        .await
+        .map_err(|e| {
+            if e.status == 400 {
+                ApiError::bad_request(CREATE_FAILED)
+            } else {
+                e
+            }
+        })
+}
+
+/// Whether `record`, as given (not as stored), satisfies `rule` and a client `filter` for this
+/// request. The record is exposed to SQL as a one-row CTE under a throwaway name, so rules can
+/// still join relations; used for create rules and for realtime (where deleted records must be
+/// checked as they were). `unverified` forces `verified = false` (a client-set `verified` must
+/// never satisfy a create rule).
+pub async fn record_satisfies(
+    core: &Core,
+    exec: &Exec,
+    record: &Record,
+    info: &RequestInfo,
+    rule: Option<&str>,
+    filter: Option<&str>,
+    unverified: bool,
 ) -> Result<bool, ApiError> {
     let snapshot = core.schema.load();
     let suffix = crate::schema::ids::random_from(b"abcdefghijklmnopqrstuvwxyz0123456789", 6);
@@ -81,8 +105,7 @@ pub(super) async fn check_create_rule(
         if f.name == "id" && value.as_str().is_none_or(str::is_empty) {
             value = Value::String(format!("__temp_id__{suffix}"));
         }
-        if dummy.is_auth() && f.name == "verified" {
-            // Never let a client-set `verified` satisfy a rule.
+        if unverified && dummy.is_auth() && f.name == "verified" {
             value = Value::Bool(false);
         }
         cte.values.push(codec::encode(f, &value));
@@ -91,7 +114,12 @@ pub(super) async fn check_create_rule(
     cte.push(") ");
     let plan = {
         let mut b = PlanBuilder::new(&snapshot, dummy.clone(), info);
-        b.rule(rule)?;
+        if let Some(rule) = rule.filter(|r| !r.trim().is_empty()) {
+            b.rule(rule)?;
+        }
+        if filter.is_some() {
+            b.client(filter, None, info.auth.is_superuser())?;
+        }
         b.finish()
     };
     exec.read(core, move |conn| {
@@ -99,7 +127,7 @@ pub(super) async fn check_create_rule(
     })
     .await?
     .map_err(|e| {
-        tracing::debug!(error = %e, "create rule query failed");
-        ApiError::bad_request(CREATE_FAILED)
+        tracing::debug!(error = %e, "record rule query failed");
+        ApiError::bad_request(msg::BAD_REQUEST)
     })
 }

@@ -9,7 +9,7 @@ mod update;
 
 pub use create::create;
 pub use delete::{delete, truncate};
-pub use find::{find, find_with_rule};
+pub use find::{find, find_with_rule, record_satisfies};
 pub use update::update;
 
 use std::sync::Arc;

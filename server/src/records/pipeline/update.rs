@@ -8,6 +8,7 @@ use super::{UPDATE_FAILED, find_with_rule, hash_passwords, run_validation, unsup
 use crate::core::Core;
 use crate::error::{ApiError, msg};
 use crate::hooks::{RecordEvent, RecordRequestEvent};
+use crate::realtime::Action;
 use crate::records::exec::Exec;
 use crate::records::resolver::RequestInfo;
 use crate::records::rules::{Gate, gate};
@@ -89,6 +90,7 @@ pub async fn update(
                     Ok(ev)
                 })
                 .await?;
+            exec.publish(&core, Action::Update, ev.record.clone());
             exec.after(
                 &core,
                 |c| &c.hooks.on_record_after_update_success,

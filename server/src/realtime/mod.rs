@@ -1,0 +1,77 @@
+//! Realtime: a transport-agnostic broker. It keeps clients (auth snapshot, topics, a bounded
+//! queue each) and, after a write commits, fans the change out to every subscriber allowed to
+//! see it (list rule for `c/*`, view rule for `c/ID`, evaluated as that subscriber). SSE and
+//! WebSocket transports live in `http`.
+
+pub mod client;
+pub mod publish;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+pub use client::{Client, Message, Subscription};
+pub use publish::{Action, publish};
+use tokio::sync::mpsc;
+
+/// Per-client queue length; a client that falls this far behind is dropped.
+pub const QUEUE_SIZE: usize = 512;
+
+#[derive(Default)]
+pub struct Broker {
+    clients: RwLock<HashMap<String, Arc<Client>>>,
+}
+
+impl Broker {
+    /// Registers a new client with a fresh 40-character id.
+    pub fn register(&self) -> (Arc<Client>, mpsc::Receiver<Message>) {
+        let (tx, rx) = mpsc::channel(QUEUE_SIZE);
+        let id = crate::schema::ids::random_alnum(40);
+        let client = Arc::new(Client::new(id.clone(), tx));
+        if let Ok(mut clients) = self.clients.write() {
+            clients.insert(id, client.clone());
+        }
+        (client, rx)
+    }
+
+    pub fn unregister(&self, id: &str) {
+        if let Ok(mut clients) = self.clients.write() {
+            clients.remove(id);
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<Arc<Client>> {
+        self.clients.read().ok()?.get(id).cloned()
+    }
+
+    /// A snapshot of the connected clients.
+    pub fn clients(&self) -> Vec<Arc<Client>> {
+        self.clients
+            .read()
+            .map(|c| c.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.clients.read().map(|c| c.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Sends a raw message to every client subscribed to a special topic (e.g. `@oauth2`).
+    pub fn send_to_topic(&self, client_id: &str, topic: &str, data: String) -> bool {
+        match self.get(client_id) {
+            Some(c) if c.has_topic(topic) => c.send(Message {
+                event: topic.to_string(),
+                data: data.into(),
+            }),
+            _ => false,
+        }
+    }
+
+    /// Drops clients whose queue overflowed or whose connection is gone.
+    pub fn drop_client(&self, id: &str) {
+        self.unregister(id);
+    }
+}
