@@ -1,7 +1,14 @@
 //! Authentication: JWT record tokens (HS256 keyed by `tokenKey` + collection secret), bcrypt
 //! passwords, and the resolved auth state of a request ([`AuthInfo`]).
 
+pub mod mail;
+pub mod mfa;
+pub mod oauth2;
+pub mod options;
+pub mod otp;
 pub mod password;
+pub mod record_tokens;
+pub mod system;
 pub mod tokens;
 
 use std::sync::Arc;

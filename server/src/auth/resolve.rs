@@ -57,6 +57,7 @@ pub fn issue_auth_token(
         id: record.id().to_string(),
         refreshable: Some(refreshable),
         kind: tokens::AUTH.to_string(),
+        ..Claims::default()
     };
     tokens::sign(
         &claims,

@@ -7,14 +7,23 @@ use serde::{Deserialize, Serialize};
 /// Token types.
 pub const AUTH: &str = "auth";
 pub const FILE: &str = "file";
+pub const VERIFICATION: &str = "verification";
+pub const PASSWORD_RESET: &str = "passwordReset";
+pub const EMAIL_CHANGE: &str = "emailChange";
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// The claims PocketBase puts in its tokens; fields are declared in its (alphabetical) output
+/// order, optional ones only present for the token types that use them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Claims {
     pub collection_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     pub exp: i64,
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refreshable: Option<bool>,
     #[serde(rename = "type")]
     pub kind: String,
@@ -80,6 +89,7 @@ mod tests {
             id: "r".into(),
             refreshable: Some(true),
             kind: AUTH.into(),
+            ..Claims::default()
         };
         let t = sign(&claims, "key", "secret").expect("signs");
         assert_eq!(peek(&t).expect("peeks"), claims);
@@ -97,6 +107,7 @@ mod tests {
             id: "r".into(),
             refreshable: Some(true),
             kind: AUTH.into(),
+            ..Claims::default()
         };
         let t = sign(&claims, "key", "secret").expect("signs");
         assert!(verify(&t, "key", "secret").is_err());

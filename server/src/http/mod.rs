@@ -10,6 +10,7 @@ pub mod health;
 pub mod middleware;
 pub mod openapi;
 pub mod params;
+pub mod rate_limit;
 pub mod realtime;
 pub mod record_auth;
 pub mod records;
@@ -101,6 +102,50 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/collections/{collection}/auth-refresh",
                 web::post().to(record_auth::refresh::handler),
             )
+            .route(
+                "/collections/{collection}/auth-methods",
+                web::get().to(record_auth::auth_methods::handler),
+            )
+            .route(
+                "/collections/{collection}/auth-with-otp",
+                web::post().to(record_auth::with_otp::handler),
+            )
+            .route(
+                "/collections/{collection}/request-otp",
+                web::post().to(record_auth::request_otp::handler),
+            )
+            .route(
+                "/collections/{collection}/request-verification",
+                web::post().to(record_auth::request_verification::handler),
+            )
+            .route(
+                "/collections/{collection}/confirm-verification",
+                web::post().to(record_auth::confirm_verification::handler),
+            )
+            .route(
+                "/collections/{collection}/request-password-reset",
+                web::post().to(record_auth::request_password_reset::handler),
+            )
+            .route(
+                "/collections/{collection}/confirm-password-reset",
+                web::post().to(record_auth::confirm_password_reset::handler),
+            )
+            .route(
+                "/collections/{collection}/request-email-change",
+                web::post().to(record_auth::request_email_change::handler),
+            )
+            .route(
+                "/collections/{collection}/confirm-email-change",
+                web::post().to(record_auth::confirm_email_change::handler),
+            )
+            .route(
+                "/collections/{collection}/impersonate/{id}",
+                web::post().to(record_auth::impersonate::handler),
+            )
+            .route(
+                "/files/token",
+                web::post().to(record_auth::file_token::handler),
+            )
             .default_service(web::to(not_found)),
     );
 }
@@ -123,6 +168,7 @@ pub fn create_app(
         .app_data(web::Data::new(settings))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PayloadConfig::new(usize::MAX))
+        .wrap(actix_web::middleware::from_fn(rate_limit::check))
         .wrap(actix_web::middleware::from_fn(middleware::cors))
         .wrap(middleware::security_headers())
         .configure(routes)

@@ -1,6 +1,11 @@
 //! Runtime settings (PocketBase's settings document): stored as one JSON value in `_params`,
 //! cached in memory, edited through `GET/PATCH /api/settings`. Secrets are write-only: they are
 //! never returned.
+//!
+//! [`Settings`] also carries the process's expiring counters ([`store::Store`]: rate limits,
+//! failed logins, mail resend markers).
+
+pub mod store;
 
 use arc_swap::ArcSwap;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel};
@@ -10,7 +15,7 @@ use crate::error::{ApiError, FieldError, FieldErrors};
 use crate::schema::collection::merge_json;
 use crate::storage::entities::param;
 
-const DEFAULTS: &str = include_str!("settings_defaults.json");
+const DEFAULTS: &str = include_str!("../settings_defaults.json");
 const PARAM_ID: &str = "settings";
 /// JSON pointers of write-only values.
 const SECRETS: &[&str] = &["/smtp/password", "/s3/secret", "/backups/s3/secret"];
@@ -20,22 +25,39 @@ pub fn defaults() -> Value {
 }
 
 /// The settings cache.
+// NOTE: the expiring counters live here because `Core` (owned by the storage/realtime work) has
+// no slot for auth runtime state yet; they are settings-driven (rate limit rules) and per process.
 #[derive(Debug)]
-pub struct Settings(ArcSwap<Value>);
+pub struct Settings {
+    value: ArcSwap<Value>,
+    pub store: store::Store,
+}
 
 impl Default for Settings {
     fn default() -> Self {
-        Self(ArcSwap::from_pointee(defaults()))
+        Self {
+            value: ArcSwap::from_pointee(defaults()),
+            store: store::Store::default(),
+        }
     }
 }
 
 impl Settings {
     pub fn get(&self) -> std::sync::Arc<Value> {
-        self.0.load_full()
+        self.value.load_full()
     }
 
     pub fn set(&self, v: Value) {
-        self.0.store(std::sync::Arc::new(v));
+        self.value.store(std::sync::Arc::new(v));
+    }
+
+    /// A secret value (e.g. `/smtp/password`) in plain text, for the code that uses it.
+    pub fn secret(&self, pointer: &str) -> String {
+        self.get()
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Batch API limits: `(enabled, maxRequests, timeout seconds, maxBodySize bytes)`.

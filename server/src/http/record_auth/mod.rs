@@ -1,14 +1,28 @@
 //! Auth-collection endpoints: `/api/collections/{collection}/auth-*`.
 
+pub mod auth_methods;
+pub mod brute_force;
+pub mod confirm_email_change;
+pub mod confirm_password_reset;
+pub mod confirm_verification;
+pub mod file_token;
+pub mod impersonate;
 pub mod refresh;
+pub mod request_email_change;
+pub mod request_otp;
+pub mod request_password_reset;
+pub mod request_verification;
+pub mod respond;
+pub mod with_otp;
 pub mod with_password;
 
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+use actix_web::{HttpRequest, web};
+use serde_json::{Map, Value, json};
 
 use crate::core::Core;
-use crate::error::{ApiError, msg};
+use crate::error::{ApiError, FieldError, FieldErrors, msg};
 use crate::records::resolver::RequestInfo;
 use crate::records::{Record, serialize};
 use crate::schema::Collection;
@@ -45,3 +59,59 @@ pub async fn auth_response(
     let rendered = crate::http::render::record(core, info, record, expand).await?;
     Ok(json!({"record": rendered, "token": token}))
 }
+
+/// The request body as a JSON object (JSON or multipart).
+pub(crate) async fn read_object(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<Map<String, Value>, ApiError> {
+    Ok(
+        crate::http::body::read_body(req, payload, crate::http::state::max_body(req))
+            .await?
+            .data,
+    )
+}
+
+/// A body value as text (`""` when missing or not a string).
+pub(crate) fn text(body: &Map<String, Value>, key: &str) -> String {
+    body.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// `validation_required` / `validation_is_email` for an email input.
+pub(crate) fn check_email(errors: &mut FieldErrors, key: &str, value: &str) {
+    if value.is_empty() {
+        errors.add(key, FieldError::required());
+    } else if !crate::schema::fields::email::is_email(value) {
+        errors.add(
+            key,
+            FieldError::new("validation_is_email", "Must be a valid email address."),
+        );
+    }
+}
+
+/// The error of an invalid, expired, forged or revoked token.
+pub(crate) fn invalid_token() -> FieldError {
+    FieldError::new("validation_invalid_token", "Invalid or expired token.")
+}
+
+/// The error of a valid token issued for another auth collection.
+pub(crate) fn collection_mismatch() -> FieldError {
+    FieldError::new(
+        "validation_token_collection_mismatch",
+        "The provided token is for different auth collection.",
+    )
+}
+
+/// Mails of one kind are sent at most once per record in this window (PocketBase: 2 minutes);
+/// returns whether this one may go.
+pub(crate) fn may_resend(core: &Core, kind: &str, record: &Record) -> bool {
+    core.settings.store.set_once(
+        &format!("resend:{kind}:{}:{}", record.collection.id, record.id()),
+        std::time::Duration::from_secs(120),
+    )
+}
+
+pub(crate) const ALL_SUPERUSERS_VERIFIED: &str = "All superusers are verified by default.";

@@ -3,7 +3,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 
-use crate::auth::resolve::{authenticate_with_password, issue_auth_token};
+use super::respond::{self, Success};
+use crate::auth::mfa;
+use crate::auth::resolve::authenticate_with_password;
 use crate::error::{ApiError, FieldError, FieldErrors, msg};
 use crate::http::body::read_body;
 use crate::http::extract::core_of;
@@ -36,6 +38,7 @@ pub async fn handler(
         errors.add("password", FieldError::required());
     }
     errors.into_result(msg::VALIDATION)?;
+    let guard = super::brute_force::Guard::password(&core, &req, &c, &identity)?;
     let record = authenticate_with_password(
         &core,
         &c,
@@ -43,51 +46,14 @@ pub async fn handler(
         Some(identity_field.as_str()),
         &password,
     )
-    .await?;
-    check_auth_rule(&core, &req, &c, &record).await?;
-    let token = issue_auth_token(&record, true, None)?;
-    let body = super::auth_response(&core, record, token, params.expand.as_deref()).await?;
-    Ok(HttpResponse::Ok().json(params.pick(body)))
-}
-
-/// The collection's `authRule`, evaluated with the authenticating record as `@request.auth`:
-/// `null` refuses everyone, `""` allows everyone.
-async fn check_auth_rule(
-    core: &std::sync::Arc<crate::core::Core>,
-    req: &HttpRequest,
-    c: &std::sync::Arc<crate::schema::Collection>,
-    record: &crate::records::Record,
-) -> Result<(), ApiError> {
-    let refused = || {
-        ApiError::forbidden(
-            "The request doesn't satisfy the collection requirements to authenticate.",
-        )
+    .await
+    .inspect_err(|e| guard.failed(e))?;
+    guard.succeeded();
+    let success = Success {
+        record,
+        method: mfa::PASSWORD,
+        mfa_id: respond::mfa_id(&req, &body),
+        meta: None,
     };
-    let rule = c.auth.as_ref().and_then(|a| a.auth_rule.clone());
-    match rule {
-        None => Err(refused()),
-        Some(r) if r.trim().is_empty() => Ok(()),
-        Some(r) => {
-            let owner = crate::auth::AuthInfo {
-                record: Some(record.clone()),
-                collection: Some(c.clone()),
-            };
-            let mut info = crate::http::extract::request_info(req, owner, serde_json::Map::new());
-            info.context = "password".into();
-            let gate = crate::records::rules::Gate::Expression(r);
-            match crate::records::pipeline::find_with_rule(
-                core,
-                &crate::records::exec::Exec::Direct,
-                c,
-                record.id(),
-                &info,
-                &gate,
-            )
-            .await?
-            {
-                Some(_) => Ok(()),
-                None => Err(refused()),
-            }
-        }
-    }
+    respond::finish(&core, &req, &c, &params, success).await
 }

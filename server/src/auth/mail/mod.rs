@@ -1,0 +1,171 @@
+//! Outgoing mail: an async SMTP client (lettre over tokio, rustls) configured from
+//! `settings.smtp` (plain, opportunistic STARTTLS, or implicit TLS when `smtp.tls` is set;
+//! PLAIN/LOGIN auth), and the messages of the auth flows rendered from the collection's
+//! editable templates ([`template`]).
+//!
+//! Flows send in the background ([`send_in_background`]), like PocketBase, so a request answers
+//! the same, and in the same time, whether or not a mail went out (no account enumeration).
+
+pub mod template;
+
+use std::time::Duration;
+
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use serde_json::Value;
+
+/// A message ready to send: one recipient, a subject, an HTML body (a plain-text alternative is
+/// derived from it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub html: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("SMTP is not enabled in the settings")]
+    Disabled,
+    #[error("invalid address: {0}")]
+    Address(String),
+    #[error("building the message: {0}")]
+    Build(String),
+    #[error("SMTP: {0}")]
+    Smtp(String),
+}
+
+/// SMTP connection settings read from `settings.smtp` (the password already unsealed).
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub username: String,
+    pub password: String,
+    /// Implicit TLS (SMTPS); otherwise STARTTLS is used when the server offers it.
+    pub tls: bool,
+    /// `PLAIN` (default) or `LOGIN`.
+    pub auth_method: String,
+    pub local_name: String,
+    pub sender: Mailbox,
+}
+
+impl SmtpConfig {
+    /// Reads the settings document; `Ok(None)` when SMTP is disabled.
+    pub fn from_settings(settings: &Value, password: String) -> Result<Option<Self>, MailError> {
+        let smtp = &settings["smtp"];
+        if !smtp["enabled"].as_bool().unwrap_or(false) {
+            return Ok(None);
+        }
+        let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+        let meta = &settings["meta"];
+        let address = s(&meta["senderAddress"]);
+        let sender = Mailbox::new(
+            Some(s(&meta["senderName"])).filter(|n| !n.is_empty()),
+            address.parse().map_err(|_| MailError::Address(address))?,
+        );
+        Ok(Some(Self {
+            host: s(&smtp["host"]),
+            port: smtp["port"]
+                .as_u64()
+                .and_then(|p| u16::try_from(p).ok())
+                .unwrap_or(587),
+            username: s(&smtp["username"]),
+            password,
+            tls: smtp["tls"].as_bool().unwrap_or(false),
+            auth_method: s(&smtp["authMethod"]),
+            local_name: s(&smtp["localName"]),
+            sender,
+        }))
+    }
+
+    fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
+        let params = TlsParameters::new(self.host.clone())
+            .map_err(|e| MailError::Smtp(format!("TLS parameters: {e}")))?;
+        let tls = if self.tls {
+            Tls::Wrapper(params)
+        } else {
+            Tls::Opportunistic(params)
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.host)
+            .port(self.port)
+            .tls(tls)
+            .timeout(Some(Duration::from_secs(15)));
+        if !self.username.is_empty() || !self.password.is_empty() {
+            let mechanism = if self.auth_method.eq_ignore_ascii_case("LOGIN") {
+                Mechanism::Login
+            } else {
+                Mechanism::Plain
+            };
+            builder = builder
+                .credentials(Credentials::new(
+                    self.username.clone(),
+                    self.password.clone(),
+                ))
+                .authentication(vec![mechanism]);
+        }
+        if !self.local_name.is_empty() {
+            builder = builder.hello_name(ClientId::Domain(self.local_name.clone()));
+        }
+        Ok(builder.build())
+    }
+
+    /// Sends one message and waits for the server's acceptance.
+    pub async fn send(&self, mail: &Mail) -> Result<(), MailError> {
+        let to: Mailbox = mail
+            .to
+            .parse()
+            .map_err(|_| MailError::Address(mail.to.clone()))?;
+        let part = |ct: ContentType, body: String| {
+            SinglePart::builder()
+                .header(ct)
+                .header(ContentTransferEncoding::QuotedPrintable)
+                .body(body)
+        };
+        let message = lettre::Message::builder()
+            .from(self.sender.clone())
+            .to(to)
+            .subject(mail.subject.clone())
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(part(
+                        ContentType::TEXT_PLAIN,
+                        template::html_to_text(&mail.html),
+                    ))
+                    .singlepart(part(ContentType::TEXT_HTML, mail.html.clone())),
+            )
+            .map_err(|e| MailError::Build(e.to_string()))?;
+        self.transport()?
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| MailError::Smtp(e.to_string()))
+    }
+}
+
+/// The SMTP configuration of the current settings (`Disabled` when SMTP is off).
+pub fn current_config(core: &crate::core::Core) -> Result<SmtpConfig, MailError> {
+    let settings = core.settings.get();
+    let password = core.settings.secret("/smtp/password");
+    SmtpConfig::from_settings(&settings, password)?.ok_or(MailError::Disabled)
+}
+
+/// Sends `mail` now (used where the caller reports failures, e.g. settings test mails).
+pub async fn send(core: &crate::core::Core, mail: &Mail) -> Result<(), MailError> {
+    current_config(core)?.send(mail).await
+}
+
+/// Sends `mail` on a background task; failures are logged (without the message body, which
+/// carries tokens), never reported to the requester.
+pub fn send_in_background(core: &std::sync::Arc<crate::core::Core>, mail: Mail) {
+    let core = core.clone();
+    tokio::spawn(async move {
+        if let Err(e) = send(&core, &mail).await {
+            tracing::warn!(error = %e, subject = %mail.subject, "sending mail failed");
+        }
+    });
+}
