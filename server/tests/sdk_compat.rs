@@ -26,9 +26,9 @@ struct NodeRun {
 }
 
 /// Runs `node run.mjs` to completion (or kills it at the deadline), capturing its output.
-fn run_node(base: &str) -> NodeRun {
+fn run_node(script: &str, base: &str) -> NodeRun {
     let mut child = Command::new("node")
-        .arg("run.mjs")
+        .arg(script)
         .current_dir(sdk_dir())
         .env("CAIRN_URL", base)
         .env("CAIRN_SU_EMAIL", SU_EMAIL)
@@ -72,8 +72,8 @@ fn run_node(base: &str) -> NodeRun {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn official_js_sdk_against_cairn() {
+/// Runs one SDK script against a fresh in-process server and asserts it passed.
+async fn run_script(script: &'static str) {
     let dir = sdk_dir();
     assert!(
         dir.join("node_modules/pocketbase/package.json").is_file(),
@@ -85,7 +85,7 @@ async fn official_js_sdk_against_cairn() {
     let server = TestServer::start().await;
     let base = server.base.clone();
     // The server runs on this runtime: the blocking child must not occupy one of its workers.
-    let run = tokio::task::spawn_blocking(move || run_node(&base))
+    let run = tokio::task::spawn_blocking(move || run_node(script, &base))
         .await
         .expect("node runner thread");
     server.stop().await;
@@ -93,8 +93,18 @@ async fn official_js_sdk_against_cairn() {
     let ok = !run.timed_out && run.status.is_some_and(|s| s.success());
     assert!(
         ok,
-        "the PocketBase JS SDK run failed (status {:?}, timed out: {})\n\
+        "the PocketBase JS SDK run of {script} failed (status {:?}, timed out: {})\n\
          ---- stdout ----\n{}\n---- stderr ----\n{}",
         run.status, run.timed_out, run.stdout, run.stderr
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_js_sdk_against_cairn() {
+    run_script("run.mjs").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_js_sdk_realtime() {
+    run_script("realtime.mjs").await;
 }

@@ -185,11 +185,48 @@ pub fn serve(
     let listener = TcpListener::bind(addr)?;
     let local = listener.local_addr()?;
     let settings = HttpSettings { max_body };
-    let mut server = HttpServer::new(move || create_app(core.clone(), settings.clone()))
+    let app_core = core.clone();
+    let mut server = HttpServer::new(move || create_app(app_core.clone(), settings.clone()))
         .listen(listener)?
+        .disable_signals()
         .shutdown_timeout(30);
     if workers > 0 {
         server = server.workers(workers);
     }
-    Ok((server.run(), local))
+    let server = server.run();
+    let handle = server.handle();
+    // SIGINT/SIGTERM: end realtime streams first, then stop gracefully (in-flight requests
+    // finish; the caller closes the database after the server future resolves).
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        core.realtime.close_all();
+        handle.stop(true).await;
+    });
+    Ok((server, local))
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -70,6 +70,14 @@ impl Broker {
         }
     }
 
+    /// Disconnects every client (server shutdown): their streams end, so a graceful shutdown
+    /// does not wait for long-lived realtime connections.
+    pub fn close_all(&self) {
+        if let Ok(mut clients) = self.clients.write() {
+            clients.clear();
+        }
+    }
+
     /// Drops clients whose queue overflowed or whose connection is gone.
     pub fn drop_client(&self, id: &str) {
         self.unregister(id);

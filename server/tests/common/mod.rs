@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 pub const SU_EMAIL: &str = "admin@example.com";
 pub const SU_PASSWORD: &str = "password123";
+pub const TEST_ENCRYPTION_KEY: &str = "test-key-0123456789abcdefghijklm";
 
 pub struct TestServer {
     pub dir: tempfile::TempDir,
@@ -37,7 +38,9 @@ impl TestServer {
 
     pub async fn start_with_hooks(hooks: Hooks) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = Config::for_dir(dir.path());
+        let mut config = Config::for_dir(dir.path());
+        // Like a configured deployment: settings secrets are sealed with this key.
+        config.encryption_key = Some(TEST_ENCRYPTION_KEY.into());
         let app = Arc::new(App::open(config, hooks).expect("app opens"));
         cairn::app::superusers::upsert(&app.core, SU_EMAIL, SU_PASSWORD)
             .await
@@ -79,6 +82,7 @@ impl TestServer {
     }
 
     pub async fn stop(self) {
+        self.app.core.realtime.close_all();
         self.handle.stop(true).await;
     }
 
