@@ -28,6 +28,15 @@ pub struct Config {
     #[arg(long = "workers", env = "CAIRN_WORKERS", default_value_t = 0)]
     pub workers: usize,
 
+    /// Key sealing stored secrets (SMTP password, S3 secrets) with AES-256-GCM: 32 characters,
+    /// or base64 of 32 random bytes. Without it secrets cannot be stored.
+    #[arg(
+        long = "encryption-key",
+        env = "CAIRN_ENCRYPTION_KEY",
+        hide_env_values = true
+    )]
+    pub encryption_key: Option<String>,
+
     /// Log filter, e.g. `info` or `cairn=debug` (also read from `RUST_LOG`).
     #[arg(long = "log", env = "CAIRN_LOG", default_value = "info")]
     pub log: String,
@@ -46,6 +55,7 @@ impl Config {
             db_readers: 2,
             max_body: 32 << 20,
             workers: 2,
+            encryption_key: None,
             log: "warn".into(),
         }
     }

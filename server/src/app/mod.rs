@@ -31,7 +31,11 @@ impl App {
             service::load(conn, &c2).map_err(|e| anyhow::anyhow!("loading schema: {e}"))?;
             crate::settings::load(conn).map_err(|e| anyhow::anyhow!("loading settings: {e}"))
         })??;
-        let settings = crate::settings::Settings::default();
+        let sealer = crate::settings::seal::Sealer::new(config.encryption_key.as_deref())?;
+        let settings = crate::settings::Settings::new(sealer);
+        settings
+            .check_sealed(&stored_settings)
+            .map_err(|e| anyhow::anyhow!("opening the settings secrets: {e}"))?;
         settings.set(stored_settings);
         Ok(Self {
             config,

@@ -1,10 +1,12 @@
 //! Runtime settings (PocketBase's settings document): stored as one JSON value in `_params`,
-//! cached in memory, edited through `GET/PATCH /api/settings`. Secrets are write-only: they are
-//! never returned.
+//! cached in memory, edited through `GET/PATCH /api/settings`. Secrets (`smtp.password`,
+//! `s3.secret`, `backups.s3.secret`) are write-only (never returned) and sealed at rest with
+//! AES-256-GCM ([`seal`]); an empty secret in a PATCH keeps the stored one.
 //!
 //! [`Settings`] also carries the process's expiring counters ([`store::Store`]: rate limits,
 //! failed logins, mail resend markers).
 
+pub mod seal;
 pub mod store;
 
 use arc_swap::ArcSwap;
@@ -29,20 +31,77 @@ pub fn defaults() -> Value {
 // no slot for auth runtime state yet; they are settings-driven (rate limit rules) and per process.
 #[derive(Debug)]
 pub struct Settings {
+    /// The document as stored (secrets sealed).
     value: ArcSwap<Value>,
     pub store: store::Store,
+    pub sealer: seal::Sealer,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self {
-            value: ArcSwap::from_pointee(defaults()),
-            store: store::Store::default(),
-        }
+        Self::new(seal::Sealer::default())
     }
 }
 
 impl Settings {
+    pub fn new(sealer: seal::Sealer) -> Self {
+        Self {
+            value: ArcSwap::from_pointee(defaults()),
+            store: store::Store::default(),
+            sealer,
+        }
+    }
+
+    /// Checks that every sealed secret of `value` opens with the configured key (start-up:
+    /// a missing or wrong key is an error, never a silent fallback).
+    pub fn check_sealed(&self, value: &Value) -> Result<(), seal::SealError> {
+        for p in SECRETS {
+            if let Some(s) = value.pointer(p).and_then(Value::as_str) {
+                self.sealer.open(s)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a PATCH: merges, validates, seals new secrets, stores, caches; returns the new
+    /// document (secrets sealed).
+    pub fn apply(&self, conn: &impl ConnectionTrait, patch: &Value) -> Result<Value, ApiError> {
+        let current = self.get();
+        let mut patch = patch.clone();
+        for p in SECRETS {
+            let Some((parent, key)) = p.rsplit_once('/') else {
+                continue;
+            };
+            let Some(Value::Object(obj)) = patch.pointer_mut(parent) else {
+                continue;
+            };
+            match obj.get(key).and_then(Value::as_str).map(str::to_string) {
+                Some(plain) if plain.is_empty() => {
+                    obj.remove(key);
+                }
+                Some(plain) => {
+                    let sealed = self.sealer.seal(&plain).map_err(|e| {
+                        let mut errors = FieldErrors::new();
+                        errors.add(
+                            key,
+                            FieldError::new("validation_sealing_failed", e.to_string()),
+                        );
+                        let mut outer = FieldErrors::new();
+                        outer.add_nested(parent.trim_start_matches('/').replace('/', "."), errors);
+                        ApiError::validation(
+                            "An error occurred while saving the new settings.",
+                            outer,
+                        )
+                    })?;
+                    obj.insert(key.to_string(), Value::String(sealed));
+                }
+                None => {}
+            }
+        }
+        let next = update(conn, &current, &patch)?;
+        self.set(next.clone());
+        Ok(next)
+    }
     pub fn get(&self) -> std::sync::Arc<Value> {
         self.value.load_full()
     }
@@ -51,13 +110,19 @@ impl Settings {
         self.value.store(std::sync::Arc::new(v));
     }
 
-    /// A secret value (e.g. `/smtp/password`) in plain text, for the code that uses it.
+    /// A secret value (e.g. `/smtp/password`) in plain text, for the code that uses it
+    /// (`""` when unset or unopenable; the cause is logged, never the value).
     pub fn secret(&self, pointer: &str) -> String {
-        self.get()
+        let stored = self
+            .get()
             .pointer(pointer)
             .and_then(Value::as_str)
             .unwrap_or_default()
-            .to_string()
+            .to_string();
+        self.sealer.open(&stored).unwrap_or_else(|e| {
+            tracing::error!(error = %e, secret = pointer, "cannot open a sealed secret");
+            String::new()
+        })
     }
 
     /// Batch API limits: `(enabled, maxRequests, timeout seconds, maxBodySize bytes)`.

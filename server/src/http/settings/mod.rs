@@ -32,12 +32,7 @@ pub async fn update(
     let core2 = core.clone();
     let next = core
         .storage
-        .write(move |conn| {
-            let current = core2.settings.get();
-            let next = settings::update(conn, &current, &patch)?;
-            core2.settings.set(next.clone());
-            Ok::<_, ApiError>(next)
-        })
+        .write(move |conn| core2.settings.apply(conn, &patch))
         .await??;
     Ok(HttpResponse::Ok().json(params.pick(settings::public_view(&next))))
 }
