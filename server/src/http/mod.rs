@@ -146,6 +146,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/files/token",
                 web::post().to(record_auth::file_token::handler),
             )
+            .route(
+                "/collections/{collection}/auth-with-oauth2",
+                web::post().to(record_auth::with_oauth2::handler),
+            )
+            .route(
+                "/oauth2-redirect",
+                web::get().to(record_auth::oauth2_redirect::handler),
+            )
+            .route(
+                "/oauth2-redirect",
+                web::post().to(record_auth::oauth2_redirect::handler),
+            )
             .default_service(web::to(not_found)),
     );
 }

@@ -301,6 +301,15 @@ impl Collection {
                 {
                     o.remove("secret");
                 }
+                // OAuth2 client secrets are write-only too.
+                if !with_secrets
+                    && *key == "oauth2"
+                    && let Some(Value::Array(providers)) = v.get_mut("providers")
+                {
+                    for p in providers.iter_mut().filter_map(Value::as_object_mut) {
+                        p.remove("clientSecret");
+                    }
+                }
                 m.insert((*key).to_string(), v);
             }
         }

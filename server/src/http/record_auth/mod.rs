@@ -7,12 +7,14 @@ pub mod confirm_password_reset;
 pub mod confirm_verification;
 pub mod file_token;
 pub mod impersonate;
+pub mod oauth2_redirect;
 pub mod refresh;
 pub mod request_email_change;
 pub mod request_otp;
 pub mod request_password_reset;
 pub mod request_verification;
 pub mod respond;
+pub mod with_oauth2;
 pub mod with_otp;
 pub mod with_password;
 
