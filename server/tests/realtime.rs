@@ -141,7 +141,7 @@ async fn setup() -> (TestServer, String) {
     (s, login.body["token"].as_str().expect("token").to_string())
 }
 
-const QUIET: Duration = Duration::from_millis(400);
+const QUIET: Duration = Duration::from_millis(800);
 
 #[tokio::test]
 async fn sse_topics_rules_and_options() {

@@ -16,12 +16,44 @@ use tokio::sync::mpsc;
 /// Per-client queue length; a client that falls this far behind is dropped.
 pub const QUEUE_SIZE: usize = 512;
 
+type Change = (Action, crate::records::Record);
+
 #[derive(Default)]
 pub struct Broker {
     clients: RwLock<HashMap<String, Arc<Client>>>,
+    /// One publisher task delivers changes in the order they were queued.
+    publisher: std::sync::OnceLock<mpsc::UnboundedSender<Change>>,
 }
 
 impl Broker {
+    /// Queues a committed change for delivery. Changes are fanned out one at a time, in order,
+    /// so a client sees a record's create/update/delete in the order they happened.
+    pub fn enqueue(
+        &self,
+        core: &Arc<crate::core::Core>,
+        action: Action,
+        record: crate::records::Record,
+    ) {
+        if self.is_empty() {
+            return;
+        }
+        let tx = self.publisher.get_or_init(|| {
+            let (tx, mut rx) = mpsc::unbounded_channel::<Change>();
+            // A weak handle: the task must not keep the engine alive after it is dropped.
+            let weak = Arc::downgrade(core);
+            tokio::spawn(async move {
+                while let Some((action, record)) = rx.recv().await {
+                    let Some(core) = weak.upgrade() else { break };
+                    publish(core, action, record).await;
+                }
+            });
+            tx
+        });
+        if tx.send((action, record)).is_err() {
+            tracing::warn!("realtime publisher is gone; event dropped");
+        }
+    }
+
     /// Registers a new client with a fresh 40-character id.
     pub fn register(&self) -> (Arc<Client>, mpsc::Receiver<Message>) {
         let (tx, rx) = mpsc::channel(QUEUE_SIZE);

@@ -143,9 +143,7 @@ impl Exec {
     ) {
         self.defer(
             core,
-            Box::new(move |core| {
-                tokio::spawn(crate::realtime::publish(core.clone(), action, record));
-            }),
+            Box::new(move |core| core.realtime.enqueue(core, action, record)),
         );
     }
 }
