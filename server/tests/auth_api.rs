@@ -394,3 +394,89 @@ async fn protected_auth_fields_and_manage_rule() {
         200
     );
 }
+
+#[tokio::test]
+async fn email_change_revokes_tokens_and_provider_secrets_are_kept() {
+    let s = TestServer::start().await;
+    let r = s.post("/api/collections/users/records", json!({"email": "e@example.com", "password": "12345678", "passwordConfirm": "12345678"}), None).await;
+    let id = r.body["id"].as_str().expect("id").to_string();
+    let login = s
+        .post(
+            "/api/collections/users/auth-with-password",
+            json!({"identity": "e@example.com", "password": "12345678"}),
+            None,
+        )
+        .await;
+    let token = login.body["token"].as_str().expect("token").to_string();
+    assert_eq!(
+        s.post(
+            "/api/collections/users/auth-refresh",
+            json!({}),
+            Some(&token)
+        )
+        .await
+        .status,
+        200
+    );
+    let r = s
+        .su_patch(
+            &format!("/api/collections/users/records/{id}"),
+            json!({"email": "e2@example.com"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_error(
+        &s.post(
+            "/api/collections/users/auth-refresh",
+            json!({}),
+            Some(&token),
+        )
+        .await,
+        401,
+    );
+
+    // OAuth2 client secrets are write-only: an update that omits them keeps the stored ones.
+    let provider =
+        json!({"name": "github", "clientId": "cid", "clientSecret": "very-secret-value"});
+    let r = s
+        .su_patch(
+            "/api/collections/users",
+            json!({"oauth2": {"enabled": true, "providers": [provider]}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body["oauth2"]["providers"][0]
+            .get("clientSecret")
+            .is_none(),
+        "never returned"
+    );
+    let r = s
+        .su_patch(
+            "/api/collections/users",
+            json!({"oauth2": {"providers": [{"name": "github", "clientId": "cid2"}]}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let conn = rusqlite::Connection::open_with_flags(
+        s.db_path(),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .expect("db");
+    let options: String = conn
+        .query_row(
+            "SELECT options FROM _collections WHERE name = 'users'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("row");
+    let options: Value = serde_json::from_str(&options).expect("json");
+    let stored = &options["oauth2"]["providers"][0];
+    assert_eq!(stored["clientId"], json!("cid2"));
+    assert!(
+        stored["clientSecret"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()),
+        "{stored}"
+    );
+}

@@ -358,6 +358,29 @@ async fn batch_and_cascade_publish_after_commit() {
         2,
         "{events:?}"
     );
+    // Truncate publishes a delete per record too.
+    for text in ["a", "b"] {
+        s.post(
+            "/api/collections/notes/records",
+            json!({"text": text}),
+            None,
+        )
+        .await;
+    }
+    assert_eq!(sse.drain(QUIET).await.len(), 2);
+    assert_eq!(
+        s.su_delete("/api/collections/notes/truncate").await.status,
+        204
+    );
+    let events = sse.drain(QUIET).await;
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.data["action"] == json!("delete"))
+            .count(),
+        2,
+        "{events:?}"
+    );
 }
 
 fn urlencode(s: &str) -> String {

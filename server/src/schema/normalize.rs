@@ -111,6 +111,7 @@ pub fn normalize(c: &mut Collection, old: Option<&Collection>) {
                         t.insert("secret".into(), json!(old_secret));
                     }
                 }
+                keep_provider_secrets(&mut auth.options, &old_auth.options);
             }
             auth.ensure_secrets();
         }
@@ -168,4 +169,46 @@ pub fn infer_view_field(
         _ => FieldKind::Json(Default::default()),
     };
     Field::new(name, kind)
+}
+
+/// OAuth2 client secrets are write-only too: a provider submitted without `clientSecret` keeps
+/// the stored one (matched by provider name), since `providers` is replaced as a whole array.
+fn keep_provider_secrets(
+    new: &mut serde_json::Map<String, Value>,
+    old: &serde_json::Map<String, Value>,
+) {
+    let old_providers = old
+        .get("oauth2")
+        .and_then(|o| o.get("providers"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let Some(Value::Array(providers)) = new.get_mut("oauth2").and_then(|o| o.get_mut("providers"))
+    else {
+        return;
+    };
+    for p in providers.iter_mut() {
+        let Value::Object(p) = p else { continue };
+        let missing = p
+            .get("clientSecret")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty);
+        let name = p
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if !missing {
+            continue;
+        }
+        let stored = old_providers
+            .iter()
+            .find(|o| o.get("name").and_then(Value::as_str) == Some(name.as_str()))
+            .and_then(|o| o.get("clientSecret"))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty());
+        if let Some(secret) = stored {
+            p.insert("clientSecret".into(), json!(secret));
+        }
+    }
 }

@@ -88,25 +88,33 @@ pub async fn truncate(core: &Arc<Core>, c: Arc<Collection>) -> Result<(), ApiErr
         ));
     }
     const FAILED: &str = "Failed to truncate collection (most likely due to required cascade delete record references).";
-    Exec::Direct
+    // Realtime subscribers get a delete event per record, so then records are deleted one by
+    // one; otherwise (and without references to honour) one DELETE does it.
+    let publish = !core.realtime.is_empty();
+    let cascade = Exec::Direct
         .write(core, FAILED, move |conn, snapshot| {
-            if c.referencing_fields(&snapshot.collections).is_empty() {
+            let mut all = persist::Cascade::default();
+            if !publish && c.referencing_fields(&snapshot.collections).is_empty() {
                 conn.execute_unprepared(&format!(
                     "DELETE FROM {}",
                     crate::query::sql::quote(&c.name)
                 ))?;
-                return Ok(());
+                return Ok(all);
             }
             loop {
                 let batch = read::list(conn, &c, &read::ListQuery::all(500))?;
                 if batch.items.is_empty() {
-                    return Ok(());
+                    return Ok(all);
                 }
-                for record in &batch.items {
-                    persist::delete(conn, snapshot, record).map_err(|e| match e {
-                        PersistError::Db(db) => PersistError::Db(db),
-                        _ => PersistError::RequiredReference,
-                    })?;
+                for record in batch.items {
+                    let cascade =
+                        persist::delete(conn, snapshot, &record).map_err(|e| match e {
+                            PersistError::Db(db) => PersistError::Db(db),
+                            _ => PersistError::RequiredReference,
+                        })?;
+                    all.updated.extend(cascade.updated);
+                    all.deleted.extend(cascade.deleted);
+                    all.deleted.push(record);
                 }
             }
         })
@@ -117,5 +125,12 @@ pub async fn truncate(core: &Arc<Core>, c: Arc<Collection>) -> Result<(), ApiErr
             } else {
                 e
             }
-        })
+        })?;
+    for r in cascade.updated {
+        Exec::Direct.publish(core, Action::Update, r);
+    }
+    for r in cascade.deleted {
+        Exec::Direct.publish(core, Action::Delete, r);
+    }
+    Ok(())
 }

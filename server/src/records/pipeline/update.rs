@@ -70,6 +70,17 @@ pub async fn update(
             )
             .await?;
             hash_passwords(&mut record, applied.passwords).await?;
+            // A new email revokes every token issued before it, as a new password does.
+            let email_changed = e
+                .original
+                .as_ref()
+                .is_some_and(|o| o.get_str("email") != record.get_str("email"));
+            if record.collection.is_auth() && email_changed {
+                record.set_raw(
+                    "tokenKey",
+                    serde_json::Value::String(crate::schema::ids::random_alnum(50)),
+                );
+            }
             let event = RecordEvent {
                 collection: record.collection.clone(),
                 record,
