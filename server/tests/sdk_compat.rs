@@ -1,6 +1,8 @@
-//! The official PocketBase JS SDK (npm `pocketbase`, pinned in tests/sdk-compat/package.json)
-//! against a real Cairn server: starts the server in-process and runs
-//! `node tests/sdk-compat/run.mjs` against it.
+//! The official PocketBase JS SDK (npm `pocketbase`, unmodified, pinned in
+//! tests/sdk-compat/package.json) against a real Cairn server: each test starts the server
+//! in-process and runs one script from tests/sdk-compat against it — `run.mjs` (collections and
+//! records), `realtime.mjs` (subscribe/unsubscribe over SSE) and `auth.mjs` (every auth flow;
+//! the script runs its own SMTP receiver and reads tokens and codes from the delivered mail).
 
 mod common;
 
@@ -107,4 +109,9 @@ async fn official_js_sdk_against_cairn() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_js_sdk_realtime() {
     run_script("realtime.mjs").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_js_sdk_auth_flows() {
+    run_script("auth.mjs").await;
 }

@@ -7,46 +7,13 @@ index, published) through the batch API, then runs wrk against
 
 usage: tests/bench/filtered_list.py CAIRN_BIN POCKETBASE_BIN [--records N] [--duration S] [--connections C]
 """
-import argparse, http.client, json, re, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.parse
+import argparse, re, subprocess, sys, time, urllib.parse
 
-EMAIL, PASSWORD = "bench@example.com", "benchpassword1"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def call(port, method, path, body=None, token=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = token
-    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
-    resp = conn.getresponse()
-    data = resp.read()
-    if resp.status >= 300 and resp.status != 204:
-        raise RuntimeError(f"{method} {path} -> {resp.status} {data[:300]!r}")
-    return json.loads(data) if data else None
-
-
-def start(kind, binary, port, data_dir):
-    subprocess.run([binary, "superuser", "upsert", EMAIL, PASSWORD, "--dir", data_dir], check=True, capture_output=True)
-    cmd = [binary, "serve", "--http", f"127.0.0.1:{port}", "--dir", data_dir]
-    cmd += ["--log", "warn"] if kind == "cairn" else ["--automigrate=false"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            call(port, "GET", "/api/health")
-            return proc
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{kind} did not start")
+from benchlib import Server, call
 
 
 def seed(port, n):
-    token = call(port, "POST", "/api/collections/_superusers/auth-with-password", {"identity": EMAIL, "password": PASSWORD})["token"]
+    token = call(port, "POST", "/api/collections/_superusers/auth-with-password", {"identity": "bench@example.com", "password": "benchpassword1"})["token"]
     call(port, "PATCH", "/api/settings", {"batch": {"enabled": True, "maxRequests": 1000, "timeout": 60}}, token)
     call(port, "POST", "/api/collections", {
         "name": "posts", "type": "base", "listRule": "", "viewRule": "", "createRule": "",
@@ -72,20 +39,14 @@ def wrk(port, path, duration, connections):
 
 
 def run(kind, binary, args, scenarios):
-    port, data_dir = free_port(), tempfile.mkdtemp(prefix=f"bench-{kind}-")
-    proc = start(kind, binary, port, data_dir)
+    server = Server(kind, binary)
     try:
         t = time.time()
-        seed(port, args.records)
+        seed(server.port, args.records)
         print(f"{kind}: seeded {args.records} records in {time.time() - t:.1f}s", file=sys.stderr)
-        return {name: wrk(port, path, args.duration, args.connections) for name, path in scenarios}
+        return {name: wrk(server.port, path, args.duration, args.connections) for name, path in scenarios}
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        server.stop()
 
 
 def main():

@@ -55,26 +55,3 @@ pub fn to_json_for_owner(record: &Record) -> Value {
 }
 
 pub use super::fields_picker::FieldsPicker;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn picks_nested_paths() {
-        let p = FieldsPicker::parse("token,record.id, record.email").expect("non-empty");
-        let v = json!({"token":"t","record":{"id":"1","email":"e","name":"n"},"meta":1});
-        assert_eq!(
-            p.pick(v),
-            json!({"token":"t","record":{"id":"1","email":"e"}})
-        );
-        let p = FieldsPicker::parse("*,expand.author.name").expect("non-empty");
-        let v = json!({"id":"1","expand":{"author":{"name":"a","x":1}}});
-        assert_eq!(
-            p.pick(v),
-            json!({"id":"1","expand":{"author":{"name":"a"}}})
-        );
-        assert!(FieldsPicker::parse(" , ").is_none());
-    }
-}
