@@ -48,6 +48,9 @@ cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+echo "==> benchmark smoke run (tests/bench/run --quick: tiny data, 1 s per scenario)"
+tests/bench/run --quick --out "${TMPDIR:-/tmp}/cairn-bench-smoke.md" >/dev/null
+
 echo "==> tests"
 if cargo nextest --version >/dev/null 2>&1; then
   # nextest does not run doctests; run them first so nextest's summary is the closing line.
