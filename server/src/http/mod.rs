@@ -6,6 +6,7 @@ pub mod body;
 pub mod collections;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod health;
 pub mod middleware;
 pub mod openapi;
@@ -33,15 +34,39 @@ async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::new(404, msg::FILE_NOT_FOUND))
 }
 
+/// A known path with a method it does not serve (PocketBase answers with a plain 404).
+async fn method_not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found())
+}
+
 /// Registers every API route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api")
+            // The hottest routes first: actix tries resources in order, and every dynamic
+            // segment costs a regex match.
+            .service(
+                web::resource("/collections/{collection}/records/{id}")
+                    .route(web::get().to(records::view::handler))
+                    .route(web::patch().to(records::update::handler))
+                    .route(web::delete().to(records::delete::handler))
+                    .default_service(web::to(method_not_found)),
+            )
+            .service(
+                web::resource("/collections/{collection}/records")
+                    .route(web::get().to(records::list::handler))
+                    .route(web::post().to(records::create::handler))
+                    .default_service(web::to(method_not_found)),
+            )
             .route("/health", web::get().to(health::handler))
             .route("/health", web::head().to(health::handler))
             .route("/openapi.json", web::get().to(openapi::spec))
             .route("/settings", web::get().to(settings::get))
             .route("/settings", web::patch().to(settings::update))
+            .route(
+                "/settings/test/email",
+                web::post().to(settings::test_email::handler),
+            )
             .route("/batch", web::post().to(batch::handler))
             .route("/realtime", web::get().to(realtime::sse::connect))
             .route("/realtime", web::post().to(realtime::subscribe::handler))
@@ -73,26 +98,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(
                 "/collections/{collection}/truncate",
                 web::delete().to(collections::truncate::handler),
-            )
-            .route(
-                "/collections/{collection}/records",
-                web::get().to(records::list::handler),
-            )
-            .route(
-                "/collections/{collection}/records",
-                web::post().to(records::create::handler),
-            )
-            .route(
-                "/collections/{collection}/records/{id}",
-                web::get().to(records::view::handler),
-            )
-            .route(
-                "/collections/{collection}/records/{id}",
-                web::patch().to(records::update::handler),
-            )
-            .route(
-                "/collections/{collection}/records/{id}",
-                web::delete().to(records::delete::handler),
             )
             .route(
                 "/collections/{collection}/auth-with-password",
@@ -145,6 +150,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(
                 "/files/token",
                 web::post().to(record_auth::file_token::handler),
+            )
+            .route(
+                "/files/{collection}/{record}/{filename}",
+                web::get().to(files::download),
+            )
+            .route(
+                "/files/{collection}/{record}/{filename}",
+                web::head().to(files::download),
             )
             .route(
                 "/collections/{collection}/auth-with-oauth2",
