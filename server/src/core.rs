@@ -13,6 +13,8 @@ pub struct Core {
     pub hooks: Hooks,
     pub settings: crate::settings::Settings,
     pub realtime: crate::realtime::Broker,
+    /// Uploaded files: the local or S3 store (per settings), thumbnails.
+    pub files: crate::files::Files,
 }
 
 impl Core {

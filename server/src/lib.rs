@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod core;
 pub mod error;
+pub mod files;
 pub mod hooks;
 pub mod http;
 pub mod openapi;

@@ -45,6 +45,7 @@ impl App {
                 hooks,
                 settings,
                 realtime: crate::realtime::Broker::default(),
+                files: crate::files::Files::new(config.dir.join("storage")),
             }),
         })
     }

@@ -1,6 +1,10 @@
 //! `POST /api/batch`: several record writes in one transaction. Off until enabled in settings;
 //! each sub-request is checked against its own rule; the first failure rolls everything back.
+//! Files come as multipart parts named `requests.N.field` (or `requests[N].field`, modifiers
+//! allowed) and go to sub-request N; they are stored as each write runs, removed again if the
+//! batch rolls back, and the files the batch made obsolete are removed once it commits.
 
+use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
@@ -12,6 +16,7 @@ use crate::auth::AuthInfo;
 use crate::auth::resolve::resolve_token;
 use crate::core::Core;
 use crate::error::{ApiError, FieldError, FieldErrors, msg};
+use crate::files::{FileTxn, Upload};
 use crate::http::body::read_body;
 use crate::http::extract::{Auth, core_of, request_info};
 use crate::records::exec::{BatchSession, Exec};
@@ -59,9 +64,10 @@ pub async fn handler(
     } else {
         max_body
     };
-    let body = read_body(&req, payload, usize::try_from(limit).unwrap_or(usize::MAX))
+    let mut body = read_body(&req, payload, usize::try_from(limit).unwrap_or(usize::MAX))
         .await
         .map_err(|e| if e.status == 413 { e } else { read_failed() })?;
+    let mut uploads = route_files(std::mem::take(&mut body.files));
     let requests = match body.data.get("requests") {
         Some(Value::Array(items)) => items.clone(),
         None | Some(Value::Null) => Vec::new(),
@@ -85,9 +91,14 @@ pub async fn handler(
     let session = core.storage.session(Duration::from_secs(seconds)).await?;
     let batch = Arc::new(BatchSession::new(session));
     let exec = Exec::Batch(batch.clone());
+    let txn = FileTxn::new();
     let mut responses = Vec::with_capacity(requests.len());
     for (i, sub) in requests.iter().enumerate() {
-        match run_one(&core, &exec, &req, &auth, sub).await {
+        let files = pipeline::WriteFiles {
+            uploads: uploads.remove(&i).unwrap_or_default(),
+            txn: txn.clone(),
+        };
+        match run_one(&core, &exec, &req, &auth, sub, files).await {
             Ok(r) => responses.push(r),
             Err(e) => {
                 drop(exec);
@@ -96,6 +107,7 @@ pub async fn handler(
                 {
                     tracing::error!(error = %rb, "batch rollback failed");
                 }
+                txn.rollback().await;
                 let mut failed = Map::new();
                 failed.insert(
                     i.to_string(),
@@ -110,8 +122,37 @@ pub async fn handler(
     drop(exec);
     let batch =
         Arc::try_unwrap(batch).map_err(|_| ApiError::internal("batch session still shared"))?;
-    batch.commit(&core).await?;
+    if let Err(e) = batch.commit(&core).await {
+        txn.rollback().await;
+        return Err(e);
+    }
+    txn.commit().await;
     Ok(HttpResponse::Ok().json(responses))
+}
+
+/// The sub-request index and body key of a batch file part: `requests.N.key` or
+/// `requests[N].key`.
+fn file_target(part: &str) -> Option<(usize, String)> {
+    let rest = part.strip_prefix("requests")?;
+    let (index, key) = if let Some(r) = rest.strip_prefix('[') {
+        let (n, k) = r.split_once(']')?;
+        (n, k.strip_prefix('.')?)
+    } else {
+        rest.strip_prefix('.')?.split_once('.')?
+    };
+    let index = index.parse().ok()?;
+    (!key.is_empty()).then(|| (index, key.to_string()))
+}
+
+/// Groups file parts by sub-request; parts of any other name are dropped.
+fn route_files(files: Vec<(String, Upload)>) -> HashMap<usize, Vec<(String, Upload)>> {
+    let mut out: HashMap<usize, Vec<(String, Upload)>> = HashMap::new();
+    for (part, upload) in files {
+        if let Some((i, key)) = file_target(&part) {
+            out.entry(i).or_default().push((key, upload));
+        }
+    }
+    out
 }
 
 fn query_map(query: Option<&str>) -> Map<String, Value> {
@@ -132,6 +173,7 @@ async fn run_one(
     req: &HttpRequest,
     auth: &AuthInfo,
     sub: &Value,
+    files: pipeline::WriteFiles,
 ) -> Result<Value, ApiError> {
     let method = sub["method"]
         .as_str()
@@ -177,12 +219,15 @@ async fn run_one(
     info.context = "batch".into();
     info.query = query_map(query.as_deref());
     let record = match (method.as_str(), id) {
-        ("POST", None) => pipeline::create(core, exec, c, info.clone(), body, false).await?,
+        ("POST", None) => {
+            pipeline::create_with_files(core, exec, c, info.clone(), body, false, files).await?
+        }
         ("PATCH", Some(id)) => {
-            pipeline::update(core, exec, c, &id, info.clone(), body, false).await?
+            pipeline::update_with_files(core, exec, c, &id, info.clone(), body, false, files)
+                .await?
         }
         ("DELETE", Some(id)) => {
-            pipeline::delete(core, exec, c, &id, info).await?;
+            pipeline::delete_with_files(core, exec, c, &id, info, files.txn).await?;
             return Ok(json!({"body": null, "status": 204}));
         }
         ("PUT", None) => {
@@ -197,8 +242,23 @@ async fn run_one(
                 None => None,
             };
             match existing {
-                Some(id) => pipeline::update(core, exec, c, &id, info.clone(), body, false).await?,
-                None => pipeline::create(core, exec, c, info.clone(), body, false).await?,
+                Some(id) => {
+                    pipeline::update_with_files(
+                        core,
+                        exec,
+                        c,
+                        &id,
+                        info.clone(),
+                        body,
+                        false,
+                        files,
+                    )
+                    .await?
+                }
+                None => {
+                    pipeline::create_with_files(core, exec, c, info.clone(), body, false, files)
+                        .await?
+                }
             }
         }
         _ => return Err(ApiError::bad_request(msg::BAD_REQUEST)),
@@ -224,4 +284,25 @@ async fn run_one(
         None => rendered,
     };
     Ok(json!({"body": rendered, "status": 200}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_target;
+
+    #[test]
+    fn file_parts_name_their_sub_request() {
+        assert_eq!(file_target("requests.0.doc"), Some((0, "doc".into())));
+        assert_eq!(file_target("requests[12].doc+"), Some((12, "doc+".into())));
+        assert_eq!(file_target("requests.3.+doc"), Some((3, "+doc".into())));
+        for bad in [
+            "doc",
+            "requests.x.doc",
+            "requests[1]doc",
+            "requests.1.",
+            "requests",
+        ] {
+            assert_eq!(file_target(bad), None, "{bad}");
+        }
+    }
 }

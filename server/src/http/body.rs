@@ -1,5 +1,8 @@
-//! Request bodies: JSON objects, or multipart forms whose text parts are values and whose
-//! `@jsonPayload` parts (possibly several) are JSON objects merged into the body.
+//! Request bodies: JSON objects, or multipart forms whose text parts are values, whose
+//! `@jsonPayload` parts (possibly several) are JSON objects merged into the body, and whose file
+//! parts become [`Upload`]s (named and typed on arrival; the record pipeline decides which
+//! field they belong to). The whole body, files included, is bounded by `limit`: a larger one
+//! is refused with 413 as soon as the limit is crossed, before anything is stored.
 
 use actix_web::{HttpRequest, web};
 use futures_util::StreamExt;
@@ -7,12 +10,15 @@ use serde_json::{Map, Value};
 
 use super::error::payload_error;
 use crate::error::{ApiError, msg};
+use crate::files::{Upload, Uploads};
 
 /// A parsed body; `from_form` tells field coercion that values came as text parts.
 #[derive(Debug, Default)]
 pub struct Body {
     pub data: Map<String, Value>,
     pub from_form: bool,
+    /// File parts, each under its part name (`docs`, `docs+`, `requests.0.docs`, …).
+    pub files: Uploads,
 }
 
 fn is_multipart(req: &HttpRequest) -> bool {
@@ -39,6 +45,7 @@ pub async fn read_body(
         Ok(Value::Object(data)) => Ok(Body {
             data,
             from_form: false,
+            files: Vec::new(),
         }),
         _ => Err(ApiError::bad_request(msg::BAD_REQUEST)),
     }
@@ -63,14 +70,17 @@ async fn read_multipart(
 ) -> Result<Body, ApiError> {
     let mut multipart = actix_multipart::Multipart::new(req.headers(), payload.into_inner());
     let mut data = Map::new();
+    let mut files = Vec::new();
     let mut total = 0usize;
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(|_| ApiError::bad_request(msg::BAD_REQUEST))?;
         let name = field.name().unwrap_or_default().to_string();
-        let is_file = field
-            .content_disposition()
-            .and_then(|cd| cd.get_filename())
-            .is_some();
+        let filename = field.content_disposition().and_then(|cd| {
+            cd.get_filename().map(str::to_string).or_else(|| {
+                cd.get_filename_ext()
+                    .map(|ext| String::from_utf8_lossy(&ext.value).into_owned())
+            })
+        });
         let mut value = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|_| ApiError::bad_request(msg::BAD_REQUEST))?;
@@ -80,8 +90,11 @@ async fn read_multipart(
             }
             value.extend_from_slice(&chunk);
         }
-        if is_file {
-            // File uploads are handled by the files module (not yet available): ignored.
+        if let Some(filename) = filename {
+            // An empty file input (no file chosen) sends an empty part with an empty name.
+            if !(filename.is_empty() && value.is_empty()) {
+                files.push((name, Upload::new(&filename, value.into())));
+            }
             continue;
         }
         let text = String::from_utf8(value).map_err(|_| ApiError::bad_request(msg::BAD_REQUEST))?;
@@ -107,5 +120,6 @@ async fn read_multipart(
     Ok(Body {
         data,
         from_form: true,
+        files,
     })
 }

@@ -1,4 +1,4 @@
-//! `POST /api/collections/{collection}/records` (JSON or multipart).
+//! `POST /api/collections/{collection}/records` (JSON or multipart, with files).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -23,13 +23,17 @@ pub async fn handler(
     let c = super::writable_collection(&core, &path)?;
     let body = read_body(&req, payload, max_body(&req)).await?;
     let viewer = request_info(&req, auth.clone(), Map::new());
-    let record = pipeline::create(
+    let record = pipeline::create_with_files(
         &core,
         &Exec::Direct,
         c,
         request_info(&req, auth, Map::new()),
         body.data,
         body.from_form,
+        pipeline::WriteFiles {
+            uploads: body.files,
+            ..Default::default()
+        },
     )
     .await?;
     let json = crate::http::render::record(&core, viewer, record, params.expand.as_deref()).await?;

@@ -1,4 +1,4 @@
-//! `PATCH /api/collections/{collection}/records/{id}` (JSON or multipart, with modifiers).
+//! `PATCH /api/collections/{collection}/records/{id}` (JSON or multipart with files, with modifiers).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -24,7 +24,7 @@ pub async fn handler(
     let c = super::writable_collection(&core, &collection)?;
     let body = read_body(&req, payload, max_body(&req)).await?;
     let viewer = request_info(&req, auth.clone(), Map::new());
-    let record = pipeline::update(
+    let record = pipeline::update_with_files(
         &core,
         &Exec::Direct,
         c,
@@ -32,6 +32,10 @@ pub async fn handler(
         request_info(&req, auth, Map::new()),
         body.data,
         body.from_form,
+        pipeline::WriteFiles {
+            uploads: body.files,
+            ..Default::default()
+        },
     )
     .await?;
     let json = crate::http::render::record(&core, viewer, record, params.expand.as_deref()).await?;

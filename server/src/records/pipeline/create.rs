@@ -1,4 +1,5 @@
-//! `POST /api/collections/{c}/records` (and batch creates).
+//! `POST /api/collections/{c}/records` (and batch creates). Uploaded files are stored right
+//! before the row is written and removed again when the write does not commit.
 
 use std::sync::Arc;
 
@@ -7,6 +8,8 @@ use serde_json::{Map, Value};
 use super::{CREATE_FAILED, find, hash_passwords, run_validation, unsupported_view};
 use crate::core::Core;
 use crate::error::{ApiError, msg};
+use crate::files::record as files;
+use crate::files::{FileTxn, Uploads};
 use crate::hooks::{RecordEvent, RecordRequestEvent};
 use crate::realtime::Action;
 use crate::records::exec::Exec;
@@ -15,14 +18,35 @@ use crate::records::rules::{Gate, gate};
 use crate::records::{Record, persist, prepare};
 use crate::schema::Collection;
 
+/// A write's uploaded files and the [`FileTxn`] they join: a fresh one per direct write, one
+/// shared by every write of a batch (which commits or rolls it back with the batch).
+#[derive(Debug, Default)]
+pub struct WriteFiles {
+    pub uploads: Uploads,
+    pub txn: Arc<FileTxn>,
+}
+
 /// Creates a record: create rule, request hook, validation, persist hook, after-success hook.
 pub async fn create(
+    core: &Arc<Core>,
+    exec: &Exec,
+    c: Arc<Collection>,
+    info: RequestInfo,
+    body: Map<String, Value>,
+    from_form: bool,
+) -> Result<Record, ApiError> {
+    create_with_files(core, exec, c, info, body, from_form, WriteFiles::default()).await
+}
+
+/// [`create`] with uploaded files.
+pub async fn create_with_files(
     core: &Arc<Core>,
     exec: &Exec,
     c: Arc<Collection>,
     mut info: RequestInfo,
     body: Map<String, Value>,
     from_form: bool,
+    files: WriteFiles,
 ) -> Result<Record, ApiError> {
     unsupported_view(&c)?;
     let g = gate(c.create_rule.as_deref(), &info.auth);
@@ -32,8 +56,10 @@ pub async fn create(
     info.body = body.clone();
     let auth = info.auth.clone();
     let mut record = Record::new(c.clone());
-    let applied = prepare::apply_body(&mut record, &body, from_form, true);
+    let mut applied = prepare::apply_body(&mut record, &body, from_form, true);
+    prepare::apply_uploads(&mut record, &mut applied, None, &body, files.uploads);
     prepare::fill_generated(&mut record, true);
+    let txn = files.txn;
     let event = RecordRequestEvent {
         collection: c.clone(),
         record,
@@ -58,6 +84,7 @@ pub async fn create(
             let mut record =
                 run_validation(&core, e.record, None, &applied, protected, CREATE_FAILED).await?;
             hash_passwords(&mut record, applied.passwords).await?;
+            let pending = applied.files;
             let event = RecordEvent {
                 collection: record.collection.clone(),
                 record,
@@ -69,12 +96,16 @@ pub async fn create(
                 .on_record_create
                 .trigger(event, move |ev| async move {
                     let record = ev.record.clone();
-                    exec3
-                        .write(&core3, CREATE_FAILED, move |conn, snapshot| {
-                            persist::check_relations(conn, snapshot, &record)?;
-                            persist::insert(conn, &record)
-                        })
-                        .await?;
+                    let write = async {
+                        files::store_uploads(&core3, &txn, &record, &pending).await?;
+                        exec3
+                            .write(&core3, CREATE_FAILED, move |conn, snapshot| {
+                                persist::check_relations(conn, snapshot, &record)?;
+                                persist::insert(conn, &record)
+                            })
+                            .await
+                    };
+                    settle_files(&exec3, &txn, write.await).await?;
                     Ok(ev)
                 })
                 .await?;
@@ -89,4 +120,20 @@ pub async fn create(
         })
         .await?;
     Ok(ev.record)
+}
+
+/// Ties the files of a write to its outcome: when it failed, the files stored for it are
+/// removed; when a direct write committed, they stay and the files it made obsolete are
+/// removed. A batch settles its shared [`FileTxn`] itself, after it commits or rolls back.
+pub(super) async fn settle_files<T>(
+    exec: &Exec,
+    txn: &FileTxn,
+    result: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    match &result {
+        Err(_) => txn.rollback().await,
+        Ok(_) if matches!(exec, Exec::Direct) => txn.commit().await,
+        Ok(_) => {}
+    }
+    result
 }

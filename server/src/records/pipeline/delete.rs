@@ -1,13 +1,17 @@
-//! `DELETE /api/collections/{c}/records/{id}` (and batch deletes), and truncate.
+//! `DELETE /api/collections/{c}/records/{id}` (and batch deletes), and truncate. The files of
+//! deleted records (cascades included) are removed once the delete commits.
 
 use std::sync::Arc;
 
 use sea_orm::ConnectionTrait;
 use serde_json::Map;
 
+use super::create::settle_files;
 use super::{DELETE_FAILED, find_with_rule, unsupported_view};
 use crate::core::Core;
 use crate::error::{ApiError, msg};
+use crate::files::FileTxn;
+use crate::files::record as files;
 use crate::hooks::{RecordEvent, RecordRequestEvent};
 use crate::realtime::Action;
 use crate::records::exec::Exec;
@@ -24,6 +28,18 @@ pub async fn delete(
     c: Arc<Collection>,
     id: &str,
     info: RequestInfo,
+) -> Result<(), ApiError> {
+    delete_with_files(core, exec, c, id, info, FileTxn::new()).await
+}
+
+/// [`delete`] within a file transaction (a batch's; it removes the files when it commits).
+pub async fn delete_with_files(
+    core: &Arc<Core>,
+    exec: &Exec,
+    c: Arc<Collection>,
+    id: &str,
+    info: RequestInfo,
+    txn: Arc<FileTxn>,
 ) -> Result<(), ApiError> {
     unsupported_view(&c)?;
     let g = gate(c.delete_rule.as_deref(), &info.auth);
@@ -57,11 +73,20 @@ pub async fn delete(
                 .on_record_delete
                 .trigger(event, move |ev| async move {
                     let record = ev.record.clone();
-                    let cascade = exec3
+                    let write = exec3
                         .write(&core3, DELETE_FAILED, move |conn, snapshot| {
                             persist::delete(conn, snapshot, &record)
                         })
-                        .await?;
+                        .await
+                        .and_then(|cascade| {
+                            files::remove_records(
+                                &core3,
+                                &txn,
+                                std::iter::once(&ev.record).chain(&cascade.deleted),
+                            )?;
+                            Ok(cascade)
+                        });
+                    let cascade = settle_files(&exec3, &txn, write).await?;
                     for r in cascade.updated {
                         exec3.publish(&core3, Action::Update, r);
                     }
@@ -91,6 +116,7 @@ pub async fn truncate(core: &Arc<Core>, c: Arc<Collection>) -> Result<(), ApiErr
     // Realtime subscribers get a delete event per record, so then records are deleted one by
     // one; otherwise (and without references to honour) one DELETE does it.
     let publish = !core.realtime.is_empty();
+    let collection_id = c.id.clone();
     let cascade = Exec::Direct
         .write(core, FAILED, move |conn, snapshot| {
             let mut all = persist::Cascade::default();
@@ -126,6 +152,18 @@ pub async fn truncate(core: &Arc<Core>, c: Arc<Collection>) -> Result<(), ApiErr
                 e
             }
         })?;
+    // Every file of the collection, and those of records deleted by cascade elsewhere.
+    let txn = FileTxn::new();
+    files::remove_collection(core, &txn, &collection_id)?;
+    files::remove_records(
+        core,
+        &txn,
+        cascade
+            .deleted
+            .iter()
+            .filter(|r| r.collection.id != collection_id),
+    )?;
+    txn.commit().await;
     for r in cascade.updated {
         Exec::Direct.publish(core, Action::Update, r);
     }

@@ -8,9 +8,12 @@ mod find;
 mod update;
 
 pub use create::create;
+pub use create::{WriteFiles, create_with_files};
+pub use delete::delete_with_files;
 pub use delete::{delete, truncate};
 pub use find::{find, find_with_rule, record_satisfies};
 pub use update::update;
+pub use update::update_with_files;
 
 use std::sync::Arc;
 

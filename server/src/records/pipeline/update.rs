@@ -1,12 +1,15 @@
-//! `PATCH /api/collections/{c}/records/{id}` (and batch updates).
+//! `PATCH /api/collections/{c}/records/{id}` (and batch updates). New files are stored before
+//! the row is written; files the update replaced or removed are deleted after it commits.
 
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::create::{WriteFiles, settle_files};
 use super::{UPDATE_FAILED, find_with_rule, hash_passwords, run_validation, unsupported_view};
 use crate::core::Core;
 use crate::error::{ApiError, msg};
+use crate::files::record as files;
 use crate::hooks::{RecordEvent, RecordRequestEvent};
 use crate::realtime::Action;
 use crate::records::exec::Exec;
@@ -22,9 +25,37 @@ pub async fn update(
     exec: &Exec,
     c: Arc<Collection>,
     id: &str,
+    info: RequestInfo,
+    body: Map<String, Value>,
+    from_form: bool,
+) -> Result<Record, ApiError> {
+    update_with_files(
+        core,
+        exec,
+        c,
+        id,
+        info,
+        body,
+        from_form,
+        WriteFiles::default(),
+    )
+    .await
+}
+
+/// [`update`] with uploaded files.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the update inputs plus its files"
+)]
+pub async fn update_with_files(
+    core: &Arc<Core>,
+    exec: &Exec,
+    c: Arc<Collection>,
+    id: &str,
     mut info: RequestInfo,
     body: Map<String, Value>,
     from_form: bool,
+    files: WriteFiles,
 ) -> Result<Record, ApiError> {
     unsupported_view(&c)?;
     let g = gate(c.update_rule.as_deref(), &info.auth);
@@ -37,8 +68,16 @@ pub async fn update(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let mut record = original.clone();
-    let applied = prepare::apply_body(&mut record, &body, from_form, false);
+    let mut applied = prepare::apply_body(&mut record, &body, from_form, false);
+    prepare::apply_uploads(
+        &mut record,
+        &mut applied,
+        Some(&original),
+        &body,
+        files.uploads,
+    );
     prepare::fill_generated(&mut record, false);
+    let txn = files.txn;
     let event = RecordRequestEvent {
         collection: c.clone(),
         record,
@@ -70,6 +109,7 @@ pub async fn update(
             )
             .await?;
             hash_passwords(&mut record, applied.passwords).await?;
+            let pending = applied.files;
             // A new email revokes every token issued before it, as a new password does.
             let email_changed = e
                 .original
@@ -92,12 +132,19 @@ pub async fn update(
                 .on_record_update
                 .trigger(event, move |ev| async move {
                     let record = ev.record.clone();
-                    exec3
-                        .write(&core3, UPDATE_FAILED, move |conn, snapshot| {
-                            persist::check_relations(conn, snapshot, &record)?;
-                            persist::update(conn, &record)
-                        })
-                        .await?;
+                    let write = async {
+                        if let Some(original) = &ev.original {
+                            files::remove_replaced(&core3, &txn, original, &record)?;
+                        }
+                        files::store_uploads(&core3, &txn, &record, &pending).await?;
+                        exec3
+                            .write(&core3, UPDATE_FAILED, move |conn, snapshot| {
+                                persist::check_relations(conn, snapshot, &record)?;
+                                persist::update(conn, &record)
+                            })
+                            .await
+                    };
+                    settle_files(&exec3, &txn, write.await).await?;
                     Ok(ev)
                 })
                 .await?;
