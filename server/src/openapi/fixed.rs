@@ -20,7 +20,16 @@ Besides the fixed routes, every collection of the current schema gets its own ty
 `<Name>Update`, `<Name>List`). The document is generated from the live schema, so it changes \
 when collections do.\n\n\
 Authenticate with `auth-with-password` and send the token in the `Authorization` header (raw or \
-as `Bearer <token>`). Superusers (`_superusers`) bypass collection rules.";
+as `Bearer <token>`). Superusers (`_superusers`) bypass collection rules.\n\n\
+Realtime: PocketBase's SSE protocol at `GET /api/realtime` (first message `PB_CONNECT` with the \
+client id, which every message repeats in its `id:` line) and `POST /api/realtime` \
+`{\"clientId\",\"subscriptions\":[…]}` (topics `COLLECTION/*`, `COLLECTION/ID`, optional \
+`?options={\"query\":{…},\"headers\":{…}}`). The same topics and payloads over WebSocket at \
+`GET /api/realtime/ws`: the server sends `{\"type\":\"connect\",\"clientId\"}`; clients send \
+`{\"type\":\"subscribe\"|\"unsubscribe\",\"topics\":[…]}`, `{\"type\":\"auth\",\"token\"}` and \
+`{\"type\":\"ping\"}`; events arrive as `{\"type\":\"event\",\"event\":<topic>,\"data\":{\"record\",\"action\"}}`. \
+WebSocket pings every 30 s; a silent client is closed after 90 s (1008), one whose queue \
+overflows with 1013.";
 
 #[derive(OpenApi)]
 #[openapi(
