@@ -231,6 +231,12 @@ async fn new_user_then_returning_user() {
     assert_eq!(meta["rawUser"]["sub"], json!("u-1"));
     assert_eq!(s.count_rows("_externalAuths"), 1);
     let id = rec["id"].clone();
+    // The sign-in is an origin of the new record (the superuser's login is the other one).
+    let origins = format!(
+        "/api/collections/_authOrigins/records?filter=recordRef='{}'",
+        id.as_str().expect("id")
+    );
+    assert_eq!(s.get(&origins).await.body["totalItems"], json!(1));
     let r = sign_in(&s, json!({})).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(
@@ -241,6 +247,11 @@ async fn new_user_then_returning_user() {
         (id, json!(false))
     );
     assert_eq!(s.count_rows("_externalAuths"), 1);
+    assert_eq!(
+        s.get(&origins).await.body["totalItems"],
+        json!(1),
+        "same origin"
+    );
 }
 
 #[tokio::test]

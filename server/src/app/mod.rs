@@ -37,17 +37,20 @@ impl App {
             .check_sealed(&stored_settings)
             .map_err(|e| anyhow::anyhow!("opening the settings secrets: {e}"))?;
         settings.set(stored_settings);
-        Ok(Self {
-            config,
-            core: Arc::new(Core {
-                storage,
-                schema: cache,
-                hooks,
-                settings,
-                realtime: crate::realtime::Broker::default(),
-                files: crate::files::Files::new(config.dir.join("storage")),
-            }),
-        })
+        let (c3, sealer) = (cache.clone(), settings.sealer.clone());
+        storage
+            .write_blocking(move |conn| service::seal_stored_secrets(conn, &c3, &sealer))?
+            .map_err(|e| anyhow::anyhow!("opening the OAuth2 client secrets: {e}"))?;
+        let core = Arc::new(Core {
+            storage,
+            schema: cache,
+            hooks,
+            settings,
+            realtime: crate::realtime::Broker::default(),
+            files: crate::files::Files::new(config.dir.join("storage")),
+        });
+        crate::auth::refs::register_hooks(&core);
+        Ok(Self { config, core })
     }
 
     /// Closes the database cleanly (after the HTTP server stopped).

@@ -5,9 +5,11 @@ pub mod mail;
 pub mod mfa;
 pub mod oauth2;
 pub mod options;
+pub mod origins;
 pub mod otp;
 pub mod password;
 pub mod record_tokens;
+pub mod refs;
 pub mod system;
 pub mod tokens;
 

@@ -28,3 +28,12 @@ pub struct RecordEvent {
     pub record: Record,
     pub original: Option<Record>,
 }
+
+/// A mail about to be sent (`on_mailer_send`), whatever sent it (an auth flow, a login alert, a
+/// settings test mail). Handlers may change the message (recipient, subject, HTML body), or
+/// return `Ok(e)` without calling `next` to not send it (the sender then sees success, as with
+/// PocketBase's `onMailerSend`); an error stops it and is reported as a send failure.
+#[derive(Debug, Clone)]
+pub struct MailerEvent {
+    pub message: crate::auth::mail::Mail,
+}

@@ -22,7 +22,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 
-pub use events::{RecordEvent, RecordRequestEvent};
+pub use events::{MailerEvent, RecordEvent, RecordRequestEvent};
 
 use crate::error::ApiError;
 
@@ -121,6 +121,8 @@ pub struct Hooks {
     pub on_record_after_create_success: Hook<RecordEvent>,
     pub on_record_after_update_success: Hook<RecordEvent>,
     pub on_record_after_delete_success: Hook<RecordEvent>,
+    /// Around sending every mail (the default action delivers it over SMTP).
+    pub on_mailer_send: Hook<MailerEvent>,
 }
 
 #[cfg(test)]

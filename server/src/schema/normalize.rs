@@ -1,6 +1,7 @@
 //! Fills in what a submitted collection leaves implicit, as PocketBase does: the id, the `id`
 //! primary-key field first, auth system fields and their unique indexes, token secrets, and the
-//! inferred fields of a view.
+//! inferred fields of a view. OAuth2 client secrets are kept when omitted and sealed at rest
+//! ([`seal_provider_secrets`]).
 
 use serde_json::{Value, json};
 
@@ -8,6 +9,8 @@ use super::collection::{Collection, CollectionType};
 use super::field::{Field, FieldKind};
 use super::fields::text::TextOptions;
 use super::ids;
+use crate::error::{FieldError, FieldErrors};
+use crate::settings::seal::{self, SealError, Sealer};
 
 fn id_field() -> Field {
     let mut f = Field::new(
@@ -211,4 +214,97 @@ fn keep_provider_secrets(
             p.insert("clientSecret".into(), json!(secret));
         }
     }
+}
+
+/// The `oauth2.providers` entries of an auth collection's options, as JSON objects.
+fn providers_mut(
+    options: &mut serde_json::Map<String, Value>,
+) -> impl Iterator<Item = (usize, &mut serde_json::Map<String, Value>)> {
+    options
+        .get_mut("oauth2")
+        .and_then(|o| o.get_mut("providers"))
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, p)| p.as_object_mut().map(|p| (i, p)))
+}
+
+/// Seals every OAuth2 `clientSecret` of `c` that is not sealed yet (AES-256-GCM under
+/// `CAIRN_ENCRYPTION_KEY`), so `_collections` never holds one in plain text. A submitted value
+/// that looks sealed must open with the key (a foreign or tampered one would only fail later).
+/// Without a key a secret is refused: `oauth2.providers.<i>.clientSecret` →
+/// `validation_sealing_failed`.
+pub fn seal_provider_secrets(c: &mut Collection, sealer: &Sealer) -> Result<(), FieldErrors> {
+    let mut failed = FieldErrors::new();
+    let Some(auth) = c.auth.as_mut() else {
+        return Ok(());
+    };
+    for (i, p) in providers_mut(&mut auth.options) {
+        let Some(secret) = p.get("clientSecret").and_then(Value::as_str) else {
+            continue;
+        };
+        if secret.is_empty() {
+            continue;
+        }
+        match sealer.seal_submitted(secret) {
+            Ok(s) => {
+                p.insert("clientSecret".into(), Value::String(s));
+            }
+            Err(e) => {
+                let mut field = FieldErrors::new();
+                field.add(
+                    "clientSecret",
+                    FieldError::new("validation_sealing_failed", e.to_string()),
+                );
+                failed.add_nested(i.to_string(), field);
+            }
+        }
+    }
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let mut providers = FieldErrors::new();
+    providers.add_nested("providers", failed);
+    let mut errors = FieldErrors::new();
+    errors.add_nested("oauth2", providers);
+    Err(errors)
+}
+
+/// Start-up check of a stored collection's OAuth2 client secrets: sealed ones must open with
+/// `sealer`; plain ones (stored before sealing existed, or imported) are sealed in place.
+/// Returns whether `c` changed (and must be stored again), or why it cannot be opened.
+pub fn check_stored_provider_secrets(c: &mut Collection, sealer: &Sealer) -> Result<bool, String> {
+    let name = c.name.clone();
+    let Some(auth) = c.auth.as_mut() else {
+        return Ok(false);
+    };
+    let mut changed = false;
+    for (_, p) in providers_mut(&mut auth.options) {
+        let provider = p
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let Some(secret) = p.get("clientSecret").and_then(Value::as_str) else {
+            continue;
+        };
+        let context =
+            |e: SealError| format!("collection {name:?}, OAuth2 provider {provider:?}: {e}");
+        if seal::is_sealed(secret) {
+            sealer.open(secret).map_err(context)?;
+        } else if !secret.is_empty() {
+            let sealed = sealer.seal(secret).map_err(|e| match e {
+                SealError::NoKey => format!(
+                    "collection {name:?}, OAuth2 provider {provider:?}: the client secret is \
+                     stored in plain text; set CAIRN_ENCRYPTION_KEY (or --encryption-key) to \
+                     seal it"
+                ),
+                other => context(other),
+            })?;
+            p.insert("clientSecret".into(), Value::String(sealed));
+            changed = true;
+        }
+    }
+    Ok(changed)
 }

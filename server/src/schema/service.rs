@@ -1,5 +1,6 @@
-//! Collection changes as one unit: parse → normalize → validate → one transaction (row + DDL) →
-//! swap the schema cache. Every function here runs on the writer thread.
+//! Collection changes as one unit: parse → normalize (OAuth2 client secrets sealed with the
+//! given [`Sealer`]) → validate → one transaction (row + DDL) → swap the schema cache. Every
+//! function here runs on the writer thread.
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use super::cache::{SchemaCache, Snapshot};
 use super::collection::{Collection, merge_json};
 use super::{ddl, defaults, normalize, store, validate};
 use crate::error::{ApiError, FieldError, FieldErrors};
+use crate::settings::seal::Sealer;
 
 /// Maps a DDL failure the validator could not foresee (index name clash, bad view query, …) to
 /// a validation error on the part of the collection that caused it.
@@ -65,6 +67,42 @@ fn reload(conn: &impl ConnectionTrait, cache: &SchemaCache) -> Result<(), ApiErr
 /// Loads every collection into the cache (start-up).
 pub fn load(conn: &DatabaseConnection, cache: &SchemaCache) -> Result<(), ApiError> {
     reload(conn, cache)
+}
+
+/// Start-up: every stored OAuth2 client secret must open with `sealer`; plain ones are sealed
+/// in place (one transaction). A missing or wrong key is an error naming the collection.
+pub fn seal_stored_secrets(
+    conn: &DatabaseConnection,
+    cache: &SchemaCache,
+    sealer: &Sealer,
+) -> anyhow::Result<()> {
+    let mut changed = Vec::new();
+    for c in &cache.load().collections {
+        let mut c = c.as_ref().clone();
+        if normalize::check_stored_provider_secrets(&mut c, sealer).map_err(anyhow::Error::msg)? {
+            changed.push(c);
+        }
+    }
+    if changed.is_empty() {
+        return Ok(());
+    }
+    // The sealed value is longer than the plain one, so SQLite moves the row; secure_delete
+    // zeroes the space the plain text leaves behind instead of keeping it as slack.
+    conn.execute_unprepared("PRAGMA secure_delete = ON")?;
+    let result = (|| {
+        let txn = conn.begin()?;
+        for c in &changed {
+            store::update(&txn, c)?;
+        }
+        txn.commit()
+    })();
+    conn.execute_unprepared("PRAGMA secure_delete = OFF")?;
+    result?;
+    tracing::info!(
+        collections = changed.len(),
+        "sealed stored OAuth2 client secrets"
+    );
+    reload(conn, cache).map_err(|e| anyhow::anyhow!("reloading collections: {e}"))
 }
 
 /// Creates the default collections on a fresh database (a recorded migration).
@@ -128,12 +166,15 @@ fn check_view_query(query: &str) -> Result<(), ApiError> {
 fn save(
     conn: &impl Conn,
     cache: &SchemaCache,
+    sealer: &Sealer,
     old: Option<&Collection>,
     mut new: Collection,
     message: &str,
 ) -> Result<Collection, ApiError> {
     let snapshot = cache.load();
     normalize::normalize(&mut new, old);
+    normalize::seal_provider_secrets(&mut new, sealer)
+        .map_err(|e| ApiError::validation(message, e))?;
     validate::validate_collection(&new, old, &snapshot.collections).into_result(message)?;
     if new.is_view() {
         check_view_query(&new.view_query)?;
@@ -178,7 +219,12 @@ fn save(
 }
 
 /// `POST /api/collections`: `body` is merged over the scaffold of its type.
-pub fn create(conn: &impl Conn, cache: &SchemaCache, body: &Value) -> Result<Collection, ApiError> {
+pub fn create(
+    conn: &impl Conn,
+    cache: &SchemaCache,
+    sealer: &Sealer,
+    body: &Value,
+) -> Result<Collection, ApiError> {
     let message = "Failed to create collection.";
     let kind = body.get("type").and_then(Value::as_str).unwrap_or("base");
     let mut json = defaults::scaffold(if matches!(kind, "base" | "auth" | "view") {
@@ -221,13 +267,14 @@ pub fn create(conn: &impl Conn, cache: &SchemaCache, body: &Value) -> Result<Col
         }
         new.id = id;
     }
-    save(conn, cache, None, new, message)
+    save(conn, cache, sealer, None, new, message)
 }
 
 /// `PATCH /api/collections/{id}`: `patch` is merged over the current JSON; `fields` replaces.
 pub fn update(
     conn: &impl Conn,
     cache: &SchemaCache,
+    sealer: &Sealer,
     id_or_name: &str,
     patch: &Value,
 ) -> Result<Collection, ApiError> {
@@ -245,7 +292,7 @@ pub fn update(
         o.insert("created".into(), Value::String(old.created.clone()));
     }
     let new = Collection::from_json(&json).map_err(|e| ApiError::validation(message, e))?;
-    save(conn, cache, Some(&old), new, message)
+    save(conn, cache, sealer, Some(&old), new, message)
 }
 
 /// `DELETE /api/collections/{id}`: refused for system collections and for collections that
@@ -276,6 +323,7 @@ pub fn delete(conn: &impl Conn, cache: &SchemaCache, id_or_name: &str) -> Result
 pub fn import(
     conn: &DatabaseConnection,
     cache: &SchemaCache,
+    sealer: &Sealer,
     items: &[Value],
     delete_missing: bool,
 ) -> Result<(), ApiError> {
@@ -297,8 +345,8 @@ pub fn import(
                 }
             });
             let r = match existing {
-                Some(old) => update(conn, cache, &old.id, item).map(|_| ()),
-                None => create(conn, cache, item).map(|_| ()),
+                Some(old) => update(conn, cache, sealer, &old.id, item).map(|_| ()),
+                None => create(conn, cache, sealer, item).map(|_| ()),
             };
             if let Err(e) = r {
                 let mut nested = FieldErrors::new();

@@ -80,7 +80,7 @@ impl Settings {
                     obj.remove(key);
                 }
                 Some(plain) => {
-                    let sealed = self.sealer.seal(&plain).map_err(|e| {
+                    let sealed = self.sealer.seal_submitted(&plain).map_err(|e| {
                         let mut errors = FieldErrors::new();
                         errors.add(
                             key,

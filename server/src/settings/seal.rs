@@ -90,6 +90,17 @@ impl Sealer {
         ))
     }
 
+    /// Seals a submitted secret: plain text is sealed; a value that is already sealed is kept
+    /// only if it opens with this key (a foreign or altered one is refused now rather than
+    /// failing at use or at the next start-up).
+    pub fn seal_submitted(&self, value: &str) -> Result<String, SealError> {
+        if is_sealed(value) {
+            self.open(value)?;
+            return Ok(value.to_string());
+        }
+        self.seal(value)
+    }
+
     /// Opens a sealed value; a plain value is returned as is.
     pub fn open(&self, value: &str) -> Result<String, SealError> {
         let Some(b64) = value.strip_prefix(PREFIX) else {
@@ -127,9 +138,11 @@ mod tests {
             "fresh nonce each time"
         );
         assert_eq!(s.open(&sealed).expect("open"), "hunter2");
+        assert_eq!(s.seal_submitted(&sealed).expect("own seal kept"), sealed);
         assert_eq!(s.open("plain").expect("plain"), "plain");
         let other = Sealer::new(Some(&"x".repeat(32))).expect("key");
         assert_eq!(other.open(&sealed), Err(SealError::WrongKey));
+        assert_eq!(other.seal_submitted(&sealed), Err(SealError::WrongKey));
         assert_eq!(Sealer::default().open(&sealed), Err(SealError::NoKey));
         assert_eq!(Sealer::default().seal("x"), Err(SealError::NoKey));
         assert!(Sealer::new(Some("short")).is_err());

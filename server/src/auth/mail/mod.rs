@@ -3,11 +3,14 @@
 //! PLAIN/LOGIN auth), and the messages of the auth flows rendered from the collection's
 //! editable templates ([`template`]).
 //!
-//! Flows send in the background ([`send_in_background`]), like PocketBase, so a request answers
+//! Every mail goes through the `on_mailer_send` hook chain ([`send`]), whose default action
+//! delivers it. Flows send in the background ([`send_in_background`]), like PocketBase, so a request answers
 //! the same, and in the same time, whether or not a mail went out (no account enumeration).
 
+pub mod samples;
 pub mod template;
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lettre::message::header::{ContentTransferEncoding, ContentType};
@@ -17,6 +20,9 @@ use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::hooks::MailerEvent;
 
 /// A message ready to send: one recipient, a subject, an HTML body (a plain-text alternative is
 /// derived from it).
@@ -37,6 +43,9 @@ pub enum MailError {
     Build(String),
     #[error("SMTP: {0}")]
     Smtp(String),
+    /// An `on_mailer_send` handler returned an error.
+    #[error("stopped by a hook: {0}")]
+    Stopped(String),
 }
 
 /// SMTP connection settings read from `settings.smtp` (the password already unsealed).
@@ -154,18 +163,53 @@ pub fn current_config(core: &crate::core::Core) -> Result<SmtpConfig, MailError>
     SmtpConfig::from_settings(&settings, password)?.ok_or(MailError::Disabled)
 }
 
-/// Sends `mail` now (used where the caller reports failures, e.g. settings test mails).
-pub async fn send(core: &crate::core::Core, mail: &Mail) -> Result<(), MailError> {
-    current_config(core)?.send(mail).await
+/// Sends `mail` now through the `on_mailer_send` hook chain (its default action delivers over
+/// SMTP) and reports the outcome (used where the caller reports failures, e.g. test mails).
+/// The chain runs even when SMTP is disabled, so hooks can capture or reroute mail.
+pub async fn send(core: &crate::core::Core, mail: Mail) -> Result<(), MailError> {
+    let config = current_config(core);
+    // The hook chain speaks `ApiError`; the SMTP failure itself is handed back through here.
+    let failure: Arc<Mutex<Option<MailError>>> = Arc::default();
+    let slot = failure.clone();
+    let event = MailerEvent { message: mail };
+    let outcome = core
+        .hooks
+        .on_mailer_send
+        .trigger(event, move |e| async move {
+            let sent = match config {
+                Ok(config) => config.send(&e.message).await,
+                Err(err) => Err(err),
+            };
+            match sent {
+                Ok(()) => Ok(e),
+                Err(err) => {
+                    let api = ApiError::bad_request(err.to_string());
+                    if let Ok(mut slot) = slot.lock() {
+                        *slot = Some(err);
+                    }
+                    Err(api)
+                }
+            }
+        })
+        .await;
+    match outcome {
+        Ok(_) => Ok(()),
+        Err(api) => Err(failure
+            .lock()
+            .ok()
+            .and_then(|mut f| f.take())
+            .unwrap_or(MailError::Stopped(api.message))),
+    }
 }
 
 /// Sends `mail` on a background task; failures are logged (without the message body, which
 /// carries tokens), never reported to the requester.
-pub fn send_in_background(core: &std::sync::Arc<crate::core::Core>, mail: Mail) {
+pub fn send_in_background(core: &Arc<crate::core::Core>, mail: Mail) {
     let core = core.clone();
     tokio::spawn(async move {
-        if let Err(e) = send(&core, &mail).await {
-            tracing::warn!(error = %e, subject = %mail.subject, "sending mail failed");
+        let subject = mail.subject.clone();
+        if let Err(e) = send(&core, mail).await {
+            tracing::warn!(error = %e, subject = %subject, "sending mail failed");
         }
     });
 }

@@ -19,8 +19,9 @@ pub async fn handler(
 ) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
     let body = Value::Object(read_body(&req, payload, max_body(&req)).await?.data);
+    let sealer = core.settings.sealer.clone();
     let c = core
-        .write_schema(move |conn, cache| service::create(conn, cache, &body))
+        .write_schema(move |conn, cache| service::create(conn, cache, &sealer, &body))
         .await?;
     Ok(HttpResponse::Ok().json(params.pick(c.to_json())))
 }

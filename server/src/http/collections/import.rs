@@ -32,7 +32,10 @@ pub async fn handler(
         .get("deleteMissing")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    core.write_schema(move |conn, cache| service::import(conn, cache, &items, delete_missing))
-        .await?;
+    let sealer = core.settings.sealer.clone();
+    core.write_schema(move |conn, cache| {
+        service::import(conn, cache, &sealer, &items, delete_missing)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -25,8 +25,9 @@ pub async fn handler(
         .ok_or_else(ApiError::not_found)?;
     let body = Value::Object(read_body(&req, payload, max_body(&req)).await?.data);
     let id = path.into_inner();
+    let sealer = core.settings.sealer.clone();
     let c = core
-        .write_schema(move |conn, cache| service::update(conn, cache, &id, &body))
+        .write_schema(move |conn, cache| service::update(conn, cache, &sealer, &id, &body))
         .await?;
     Ok(HttpResponse::Ok().json(params.pick(c.to_json())))
 }

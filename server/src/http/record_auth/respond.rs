@@ -1,7 +1,8 @@
 //! The end of every successful first factor (password, OTP, OAuth2), as PocketBase's
 //! `RecordAuthResponse`: the collection's `authRule`, then the MFA step (401 `{"mfaId"}` or
-//! completion with a different method), then a new auth token and the auth response
-//! (`?expand=`/`?fields=` honoured; `meta` for OAuth2).
+//! completion with a different method), then the sign-in origin and its new-device alert
+//! ([`origins`]), then a new auth token and the auth response (`?expand=`/`?fields=` honoured;
+//! `meta` for OAuth2).
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::auth::mfa::{self, Step};
 use crate::auth::resolve::issue_auth_token;
-use crate::auth::{AuthInfo, options};
+use crate::auth::{AuthInfo, options, origins};
 use crate::core::Core;
 use crate::error::ApiError;
 use crate::http::params::FieldsParams;
@@ -96,7 +97,7 @@ pub struct Success<'a> {
     pub meta: Option<Value>,
 }
 
-/// authRule → MFA → token → response.
+/// authRule → MFA → origin (login alert) → token → response.
 pub async fn finish(
     core: &Arc<Core>,
     req: &HttpRequest,
@@ -120,6 +121,17 @@ pub async fn finish(
     if let Step::Required(id) = mfa::step(core, &record, method, mfa_id.as_deref(), applies).await?
     {
         return Ok(HttpResponse::Unauthorized().json(json!({"mfaId": id})));
+    }
+    if origins::alert_enabled(c) {
+        let ip = crate::http::rate_limit::client_ip(req, &core.settings.get());
+        let user_agent = req
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .map_or(&[][..], |v| v.as_bytes());
+        let origin = origins::Origin::new(&ip, user_agent);
+        if let Err(e) = origins::record_sign_in(core, &record, &origin).await {
+            tracing::warn!(error = %e, "recording the sign-in origin failed");
+        }
     }
     let token = issue_auth_token(&record, true, None)?;
     let mut body = super::auth_response(core, record, token, params.expand.as_deref()).await?;

@@ -1,4 +1,6 @@
-//! `GET|PATCH /api/settings` (superusers only).
+//! `GET|PATCH /api/settings` and `POST /api/settings/test/email` (superusers only).
+
+pub mod test_email;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
