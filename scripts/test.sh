@@ -42,6 +42,12 @@ PY
 fi
 export POCKETBASE_BIN="${POCKETBASE_BIN:-$PB_CACHE/pocketbase}"
 
+echo "==> S3-compatible server for the S3 storage test"
+# server/tests/files_s3.rs starts moto's S3 server (PyPI moto[server]) on 127.0.0.1.
+if ! python3 -c "import moto.server, flask, flask_cors" >/dev/null 2>&1; then
+  python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
+fi
+
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 
