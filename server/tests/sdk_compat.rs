@@ -115,3 +115,8 @@ async fn official_js_sdk_realtime() {
 async fn official_js_sdk_auth_flows() {
     run_script("auth.mjs").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_js_sdk_files() {
+    run_script("files.mjs").await;
+}
