@@ -1,6 +1,6 @@
 //! Thumbnails (every format PocketBase knows, only allowed sizes, generated once and cached on
-//! disk, originals for anything else) and protected files (view rule + file token, 404 when
-//! denied).
+//! disk, originals for anything else), protected files (view rule + file token, 404 when
+//! denied), and files seen through a view collection.
 
 mod common;
 mod files_support;
@@ -184,5 +184,39 @@ async fn protected_files_need_the_view_rule_and_a_file_token() {
     );
     let r = s.guest_get(signed).await;
     assert_eq!(assert_error(&r, 404), &json!({}));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn view_collections_serve_the_source_records_files() {
+    let s = TestServer::start().await;
+    collection(
+        &s,
+        "albums",
+        json!([{"name": "cover", "type": "file", "thumbs": ["20x20"]}]),
+    )
+    .await;
+    let r = create(&s, "albums", vec![file("cover", "cover.png", png(50, 40))]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cover = r.body["cover"].as_str().expect("cover").to_string();
+    s.create_collection(json!({
+        "name": "album_covers", "type": "view", "listRule": "", "viewRule": "",
+        "viewQuery": "SELECT id, cover FROM albums",
+    }))
+    .await;
+    let r = s.get("/api/collections/album_covers/records").await;
+    assert_eq!(r.body["items"][0]["cover"], json!(cover), "{}", r.body);
+    let id = r.body["items"][0]["id"].as_str().expect("id");
+    let url = format!("/api/files/album_covers/{id}/{cover}");
+    let (status, _, body) = fetch(&s, &url, &[]).await;
+    assert_eq!((status, dimensions(&body)), (200, (50, 40)));
+    let (status, _, body) = fetch(&s, &format!("{url}?thumb=20x20"), &[]).await;
+    assert_eq!((status, dimensions(&body)), (200, (20, 20)));
+    assert_eq!(
+        fetch(&s, &format!("/api/files/album_covers/{id}/other.png"), &[])
+            .await
+            .0,
+        404
+    );
     s.stop().await;
 }

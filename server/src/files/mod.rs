@@ -15,6 +15,7 @@ pub mod thumbs;
 pub mod txn;
 pub mod upload;
 pub mod validate;
+pub mod view;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

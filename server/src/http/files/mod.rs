@@ -1,7 +1,8 @@
 //! `GET /api/files/{collection}/{recordId}/{filename}`: a record's file, a thumbnail of it
 //! (`?thumb=`), as an attachment (`?download=1`); protected files need the collection's view
 //! rule to pass for the holder of a file token (`?token=`, `@request.context =
-//! "protectedFile"`). Every refusal is the same 404 as a missing file, so nothing leaks.
+//! "protectedFile"`). Every refusal is the same 404 as a missing file, so nothing leaks. Files
+//! of view collections are served from the record their field comes from.
 
 pub mod respond;
 
@@ -14,7 +15,7 @@ use crate::auth::{AuthInfo, record_tokens, tokens};
 use crate::core::Core;
 use crate::error::{ApiError, msg};
 use crate::files::thumbs::ThumbSize;
-use crate::files::{mime, names};
+use crate::files::{mime, names, view};
 use crate::http::extract::{core_of, request_info};
 use crate::records::Record;
 use crate::records::exec::Exec;
@@ -27,15 +28,19 @@ use crate::schema::{Collection, FieldKind};
 /// Sizes every file field allows.
 const DEFAULT_THUMB: &str = "100x100";
 
-/// The file field of `record` holding `filename`.
-fn field_with<'c>(c: &'c Collection, record: &Record, filename: &str) -> Option<&'c FileOptions> {
+/// The file field of `record` holding `filename`: its name and options.
+fn field_with<'c>(
+    c: &'c Collection,
+    record: &Record,
+    filename: &str,
+) -> Option<(&'c str, &'c FileOptions)> {
     c.fields.iter().find_map(|f| match &f.kind {
         FieldKind::File(o)
             if record
                 .get(&f.name)
                 .is_some_and(|v| list_items(v).iter().any(|n| n == filename)) =>
         {
-            Some(o)
+            Some((f.name.as_str(), o))
         }
         _ => None,
     })
@@ -90,7 +95,7 @@ pub async fn download(
     let record = pipeline::find(&core, &Exec::Direct, &c, &record_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let field = field_with(&c, &record, &filename).ok_or_else(ApiError::not_found)?;
+    let (field_name, field) = field_with(&c, &record, &filename).ok_or_else(ApiError::not_found)?;
     if field.protected
         && !may_view(
             &core,
@@ -103,8 +108,17 @@ pub async fn download(
     {
         return Err(ApiError::not_found());
     }
+    // A view's files live with the record of the collection its field comes from.
+    let (owner_id, record_id) = if c.is_view() {
+        let source = view::source_record(&core, &c, field_name, &filename)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        (source.collection.id.clone(), source.id().to_string())
+    } else {
+        (c.id.clone(), record.id().to_string())
+    };
     let store = core.files.store(&core.settings)?;
-    let key = names::file_key(&c.id, record.id(), &filename).ok_or_else(ApiError::not_found)?;
+    let key = names::file_key(&owner_id, &record_id, &filename).ok_or_else(ApiError::not_found)?;
     let mut served = (key.clone(), filename.clone());
     let thumb = query.get("thumb").map(String::as_str).unwrap_or_default();
     if !thumb.is_empty() && (thumb == DEFAULT_THUMB || field.thumbs.iter().any(|t| t == thumb)) {
@@ -112,7 +126,7 @@ pub async fn download(
         if mime::is_thumbable(&meta.content_type)
             && let (Some(size), Some(thumb_key)) = (
                 ThumbSize::parse(thumb),
-                names::thumb_key(&c.id, record.id(), &filename, thumb),
+                names::thumb_key(&owner_id, &record_id, &filename, thumb),
             )
         {
             match core
