@@ -98,6 +98,11 @@ pub fn seal_stored_secrets(
     })();
     conn.execute_unprepared("PRAGMA secure_delete = OFF")?;
     result?;
+    // Until a checkpoint the database file still holds the old page; copy the new one in now.
+    conn.query_one_raw(sea_orm::Statement::from_string(
+        sea_orm::DbBackend::Sqlite,
+        "PRAGMA wal_checkpoint(TRUNCATE)",
+    ))?;
     tracing::info!(
         collections = changed.len(),
         "sealed stored OAuth2 client secrets"
