@@ -25,6 +25,8 @@ struct ProviderState {
     tokens: HashMap<String, Value>,
     /// the user the next authorization signs in as
     next_user: Value,
+    /// what `/userinfo/emails` lists (GitHub's `/user/emails`); `None` → 404
+    emails: Option<Value>,
     counter: u64,
 }
 
@@ -106,6 +108,22 @@ async fn userinfo(st: web::Data<Shared>, req: HttpRequest) -> HttpResponse {
     }
 }
 
+/// GitHub's `/user/emails` (token required).
+async fn emails(st: web::Data<Shared>, req: HttpRequest) -> HttpResponse {
+    let token = req
+        .headers()
+        .get("Authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let s = st.lock().expect("lock");
+    match (s.tokens.contains_key(token), &s.emails) {
+        (false, _) => HttpResponse::Unauthorized().finish(),
+        (true, None) => HttpResponse::NotFound().finish(),
+        (true, Some(list)) => HttpResponse::Ok().json(list),
+    }
+}
+
 /// Starts the provider; returns its base URL and state.
 async fn start_provider() -> (String, Shared) {
     let state: Shared = Arc::default();
@@ -116,6 +134,7 @@ async fn start_provider() -> (String, Shared) {
             .route("/authorize", web::get().to(authorize))
             .route("/token", web::post().to(token))
             .route("/userinfo", web::get().to(userinfo))
+            .route("/userinfo/emails", web::get().to(emails))
     })
     .workers(1)
     .bind("127.0.0.1:0")
@@ -334,4 +353,52 @@ async fn pkce_codes_and_input_are_checked() {
         resp.headers()["location"],
         "../_/#/auth/oauth2-redirect-failure"
     );
+}
+
+#[tokio::test]
+async fn github_private_email_comes_from_the_emails_endpoint() {
+    let (s, p) = setup().await;
+    let base = {
+        let r = s.guest_get(&format!("{USERS}/auth-methods")).await;
+        let url = r.body["oauth2"]["providers"][0]["authURL"]
+            .as_str()
+            .expect("authURL")
+            .to_string();
+        url[..url.find("/authorize").expect("base")].to_string()
+    };
+    // Only the GitHub preset, pointed at the local provider (so /user/emails is local too).
+    let r = s
+        .su_patch(
+            USERS,
+            json!({"oauth2": {"providers": [{
+                "name": "github", "clientId": "cairn-client", "clientSecret": "cairn-secret",
+                "authURL": format!("{base}/authorize"), "tokenURL": format!("{base}/token"),
+                "userInfoURL": format!("{base}/userinfo")}]}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    as_user(
+        &p,
+        json!({"id": 4242, "login": "octo", "name": "Octo Cat", "email": null}),
+    );
+    p.lock().expect("lock").emails = Some(json!([
+        {"email": "old@example.com", "primary": false, "verified": true},
+        {"email": "unverified@example.com", "primary": true, "verified": false},
+        {"email": "octo@example.com", "primary": true, "verified": true}
+    ]));
+    let (code, verifier) = authorize_code(&s).await;
+    let r = s
+        .post(
+            &format!("{USERS}/auth-with-oauth2"),
+            json!({"provider": "github", "code": code, "codeVerifier": verifier,
+                   "redirectURL": REDIRECT}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["meta"]["email"], json!("octo@example.com"));
+    assert_eq!(r.body["meta"]["id"], json!("4242"));
+    assert_eq!(r.body["meta"]["username"], json!("octo"));
+    assert_eq!(r.body["record"]["email"], json!("octo@example.com"));
+    assert_eq!(r.body["meta"]["isNew"], json!(true));
 }

@@ -8,6 +8,7 @@
 //! is received directly from the token endpoint over the configured connection (OpenID Connect
 //! Core 3.1.3.7).
 
+pub mod github;
 pub mod link;
 pub mod presets;
 
@@ -52,6 +53,8 @@ pub struct Provider {
     pub scopes: Vec<String>,
     pub pkce: bool,
     pub map: fn(&Value) -> AuthUser,
+    /// Where to find the user's verified primary email when the profile has none (GitHub).
+    pub emails_url: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +82,16 @@ impl Provider {
                 .to_string()
         };
         let secret = entry["clientSecret"].as_str().unwrap_or_default();
+        let user_info_url = s("userInfoURL", preset.user_info_url);
+        let emails_url = if preset.emails_suffix.is_empty() || user_info_url.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{}{}",
+                user_info_url.trim_end_matches('/'),
+                preset.emails_suffix
+            )
+        };
         Some(Self {
             name: name.to_string(),
             display_name: s("displayName", preset.display_name),
@@ -86,10 +99,11 @@ impl Provider {
             client_secret: sealer.open(secret).unwrap_or_default(),
             auth_url: s("authURL", preset.auth_url),
             token_url: s("tokenURL", preset.token_url),
-            user_info_url: s("userInfoURL", preset.user_info_url),
+            user_info_url,
             scopes: preset.scopes.iter().map(|s| (*s).to_string()).collect(),
             pkce: entry["pkce"].as_bool().unwrap_or(preset.pkce),
             map: preset.map,
+            emails_url,
         })
     }
 
@@ -185,7 +199,10 @@ impl Provider {
                 .await
                 .map_err(|e| OAuth2Error::UserInfo(e.to_string()))?
         };
-        let user = (self.map)(&raw);
+        let mut user = (self.map)(&raw);
+        if user.email.is_empty() && !self.emails_url.is_empty() {
+            user.email = github::primary_email(&http, &self.emails_url, &access).await?;
+        }
         if user.id.is_empty() {
             return Err(OAuth2Error::UserInfo("the provider user has no id".into()));
         }

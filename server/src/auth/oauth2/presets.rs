@@ -18,6 +18,9 @@ pub struct Preset {
     pub scopes: &'static [&'static str],
     pub pkce: bool,
     pub map: fn(&Value) -> AuthUser,
+    /// Appended to the user-info URL for the list of the user's emails, asked when the profile
+    /// has none (GitHub's private email: `/user/emails`); `""` for none.
+    pub emails_suffix: &'static str,
 }
 
 fn s(v: &Value, k: &str) -> String {
@@ -118,6 +121,7 @@ pub const PRESETS: &[Preset] = &[
         scopes: &["openid", "profile", "email"],
         pkce: true,
         map: oidc,
+        emails_suffix: "",
     },
     Preset {
         name: "github",
@@ -128,6 +132,7 @@ pub const PRESETS: &[Preset] = &[
         scopes: &["read:user", "user:email"],
         pkce: true,
         map: github,
+        emails_suffix: "/emails",
     },
     Preset {
         name: "gitlab",
@@ -138,6 +143,7 @@ pub const PRESETS: &[Preset] = &[
         scopes: &["read_user"],
         pkce: true,
         map: gitlab,
+        emails_suffix: "",
     },
     Preset {
         name: "microsoft",
@@ -148,6 +154,7 @@ pub const PRESETS: &[Preset] = &[
         scopes: &["User.Read"],
         pkce: true,
         map: microsoft,
+        emails_suffix: "",
     },
     Preset {
         name: "discord",
@@ -158,6 +165,7 @@ pub const PRESETS: &[Preset] = &[
         scopes: &["identify", "email"],
         pkce: true,
         map: discord,
+        emails_suffix: "",
     },
     Preset {
         name: "apple",
@@ -168,6 +176,7 @@ pub const PRESETS: &[Preset] = &[
         scopes: &["name", "email"],
         pkce: true,
         map: apple,
+        emails_suffix: "",
     },
     Preset {
         name: "oidc",
@@ -178,6 +187,7 @@ pub const PRESETS: &[Preset] = &[
         scopes: &["openid", "profile", "email"],
         pkce: true,
         map: oidc,
+        emails_suffix: "",
     },
 ];
 
