@@ -152,3 +152,13 @@ pub fn remove_collection(core: &Core, txn: &FileTxn, collection_id: &str) -> Res
     }
     Ok(())
 }
+
+/// Removes every file of a deleted collection now (for the collection delete flow, once the
+/// deletion committed); failures are logged.
+pub async fn delete_collection_files(core: &Core, collection_id: &str) {
+    let txn = FileTxn::default();
+    match remove_collection(core, &txn, collection_id) {
+        Ok(()) => txn.commit().await,
+        Err(e) => tracing::warn!(error = %e, collection_id, "cannot remove a collection's files"),
+    }
+}
