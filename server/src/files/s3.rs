@@ -192,3 +192,35 @@ impl FileStore for S3Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(endpoint: &str, force_path_style: bool) -> S3Config {
+        S3Config {
+            bucket: "media".into(),
+            region: "eu-west-1".into(),
+            endpoint: endpoint.into(),
+            access_key: "k".into(),
+            secret: "s".into(),
+            force_path_style,
+        }
+    }
+
+    #[test]
+    fn endpoints_follow_the_addressing_style() {
+        assert_eq!(
+            endpoint_for(&cfg("https://s3.example.com/", false)),
+            "https://media.s3.example.com"
+        );
+        assert_eq!(
+            endpoint_for(&cfg("http://127.0.0.1:9000", true)),
+            "http://127.0.0.1:9000"
+        );
+        assert_eq!(endpoint_for(&cfg("", false)), "");
+        assert!(S3Store::new(&cfg("http://127.0.0.1:9000", true)).is_ok());
+        // The secret never shows in logs.
+        assert!(!format!("{:?}", cfg("", false)).contains("secret: \"s\""));
+    }
+}
