@@ -16,7 +16,7 @@ use std::time::Duration;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde_json::Value;
@@ -61,6 +61,9 @@ pub struct SmtpConfig {
     pub auth_method: String,
     pub local_name: String,
     pub sender: Mailbox,
+    /// Certificates (DER) trusted for TLS besides the built-in web roots, for embedders whose
+    /// SMTP server uses a private CA (not part of the settings document; empty from settings).
+    pub extra_roots: Vec<Vec<u8>>,
 }
 
 impl SmtpConfig {
@@ -89,12 +92,19 @@ impl SmtpConfig {
             auth_method: s(&smtp["authMethod"]),
             local_name: s(&smtp["localName"]),
             sender,
+            extra_roots: Vec::new(),
         }))
     }
 
     fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
-        let params = TlsParameters::new(self.host.clone())
-            .map_err(|e| MailError::Smtp(format!("TLS parameters: {e}")))?;
+        let tls_error =
+            |e: lettre::transport::smtp::Error| MailError::Smtp(format!("TLS parameters: {e}"));
+        let mut params = TlsParameters::builder(self.host.clone());
+        for der in &self.extra_roots {
+            params =
+                params.add_root_certificate(Certificate::from_der(der.clone()).map_err(tls_error)?);
+        }
+        let params = params.build().map_err(tls_error)?;
         let tls = if self.tls {
             Tls::Wrapper(params)
         } else {
