@@ -85,6 +85,11 @@ async fn uploads_are_named_stored_and_served_byte_for_byte() {
     );
     assert_eq!(header(&h, "accept-ranges"), "bytes");
     assert!(!header(&h, "etag").is_empty() && !header(&h, "last-modified").is_empty());
+    assert!(
+        h.get("x-frame-options").is_none(),
+        "PocketBase drops X-Frame-Options on files"
+    );
+    assert_eq!(header(&h, "x-content-type-options"), "nosniff");
 
     // Text is an attachment, typed from its content; by collection id too.
     let (status, h, body) = fetch(&s, &format!("/api/files/{cid}/{id}/{}", many[0]), &[]).await;
@@ -308,4 +313,16 @@ async fn validation_uses_pocketbase_codes_and_stores_nothing() {
     assert!(stored(&s).is_empty(), "{:?}", stored(&s));
     assert_eq!(s.count_rows("docs"), 0);
     s.stop().await;
+}
+
+#[tokio::test]
+async fn deleting_a_collection_removes_its_files() {
+    let s = TestServer::start().await;
+    let cid = docs(&s).await;
+    let r = create(&s, "docs", vec![file("one", "a.txt", "a")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let dir = storage(&s).join(&cid);
+    assert!(dir.is_dir());
+    assert_eq!(s.su_delete("/api/collections/docs").await.status, 204);
+    assert!(!dir.exists(), "the collection's storage directory is gone");
 }

@@ -4,16 +4,34 @@
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
-use actix_web::middleware::{DefaultHeaders, Next};
+use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse};
 
-pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
-        .add(("X-Content-Type-Options", "nosniff"))
-        .add(("X-Frame-Options", "SAMEORIGIN"))
-        .add(("X-Xss-Protection", "1; mode=block"))
-        .add(("Cross-Origin-Opener-Policy", "same-origin"))
-        .add((header::VARY, "Origin"))
+/// PocketBase's security headers on every response (kept when a handler set its own), except
+/// `X-Frame-Options` on file downloads, which PocketBase drops so files can be embedded.
+pub async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let file_download = req.path().starts_with("/api/files/");
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let headers = res.headers_mut();
+    let mut set = |name: header::HeaderName, value: &'static str| {
+        if !headers.contains_key(&name) {
+            headers.insert(name, header::HeaderValue::from_static(value));
+        }
+    };
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    if !file_download {
+        set(header::X_FRAME_OPTIONS, "SAMEORIGIN");
+    }
+    set(header::X_XSS_PROTECTION, "1; mode=block");
+    set(
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(header::VARY, "Origin");
+    Ok(res)
 }
 
 const ALLOW_METHODS: &str = "GET,HEAD,PUT,PATCH,POST,DELETE";
