@@ -195,7 +195,7 @@ pub fn create_app(
         .app_data(web::PayloadConfig::new(usize::MAX))
         .wrap(actix_web::middleware::from_fn(rate_limit::check))
         .wrap(actix_web::middleware::from_fn(middleware::cors))
-        .wrap(middleware::security_headers())
+        .wrap(actix_web::middleware::from_fn(middleware::security_headers))
         .configure(routes)
         .default_service(web::to(not_found))
 }
