@@ -49,10 +49,20 @@ enum SuperuserAction {
     },
 }
 
+/// SeaORM's SQLite driver logs every statement at debug level with the values inlined —
+/// password hashes, OTP hashes, token keys — so its driver target stays at `info` whatever
+/// filter is asked for: no secret may reach the log.
+const SQL_STATEMENT_LOG_OFF: &str = "sea_orm::driver=info";
+
 fn init_logging(filter: &str) {
     let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| filter.to_string());
+    let filter = tracing_subscriber::EnvFilter::new(filter);
+    let filter = match SQL_STATEMENT_LOG_OFF.parse() {
+        Ok(directive) => filter.add_directive(directive),
+        Err(_) => filter,
+    };
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
 }

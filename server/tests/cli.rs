@@ -613,3 +613,172 @@ async fn serve_shuts_down_gracefully_on_sigterm_and_sigint() {
         assert_eq!(rows, 20 * (i64::try_from(round).expect("round") + 1));
     }
 }
+
+/// Polls the server log until it contains `needle` (10 s at most).
+async fn wait_for_log(server: &Server, needle: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server.log_text().contains(needle) {
+        assert!(
+            Instant::now() < deadline,
+            "log never said {needle:?}:\n{}",
+            server.log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Every secret the server handles, driven through the paths that log failures (mail that
+/// cannot be delivered, an OAuth2 exchange that fails, wrong passwords), never reaches the log —
+/// even at trace level for every crate.
+#[tokio::test]
+async fn secrets_and_tokens_never_reach_the_log() {
+    const SU_PASSWORD: &str = "su-pass-log-8d1e";
+    const USER_PASSWORD: &str = "user-pass-log-5c2a";
+    const WRONG_PASSWORD: &str = "wrong-pass-log-9b7f";
+    const SMTP_PASSWORD: &str = "smtp-pass-log-3e4d";
+    const CLIENT_SECRET: &str = "client-secret-log-6a0c";
+    const OAUTH_CODE: &str = "oauth-code-log-1f9e";
+    const VERIFIER: &str = "pkce-verifier-log-2d8b-0123456789abcdefghijklmnopq";
+
+    let dir = tempfile::tempdir().expect("dir");
+    let up = upsert(dir.path(), "log@example.com", SU_PASSWORD);
+    assert!(up.status.success(), "{}", up.describe());
+    assert!(!up.describe().contains(SU_PASSWORD), "{}", up.describe());
+
+    let mut server = None;
+    for _attempt in 0..3 {
+        let port = free_port();
+        let mut c = cairn();
+        c.args(["serve", "--http", &format!("127.0.0.1:{port}"), "--dir"])
+            .arg(dir.path())
+            .env("CAIRN_LOG", "trace")
+            .env("CAIRN_ENCRYPTION_KEY", "log-test-key-0123456789abcdefghi");
+        server = Server::spawn(c, port).await;
+        if server.is_some() {
+            break;
+        }
+    }
+    let server = server.expect("cairn serve did not start");
+    let su_token = server.assert_login_ok("log@example.com", SU_PASSWORD).await;
+    server
+        .assert_login_fails("log@example.com", WRONG_PASSWORD)
+        .await;
+
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let call = |method: reqwest::Method, path: &str, body: Value, token: Option<&str>| {
+        let mut req = client
+            .request(method, format!("{}{path}", server.base))
+            .json(&body);
+        if let Some(t) = token {
+            req = req.header("Authorization", t);
+        }
+        async move {
+            let r = req.send().await.expect("request");
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let closed = free_port();
+    let (st, body) = call(
+        reqwest::Method::PATCH,
+        "/api/settings",
+        json!({"smtp": {"enabled": true, "host": "127.0.0.1", "port": closed,
+                        "username": "mailer", "password": SMTP_PASSWORD}}),
+        Some(&su_token),
+    )
+    .await;
+    assert_eq!(st, 200, "{body}");
+    let (st, body) = call(
+        reqwest::Method::PATCH,
+        "/api/collections/users",
+        json!({"otp": {"enabled": true}, "oauth2": {"enabled": true, "providers": [{
+            "name": "oidc", "clientId": "log-client", "clientSecret": CLIENT_SECRET,
+            "authURL": format!("http://127.0.0.1:{closed}/authorize"),
+            "tokenURL": format!("http://127.0.0.1:{closed}/token"),
+            "userInfoURL": format!("http://127.0.0.1:{closed}/userinfo")}]}}),
+        Some(&su_token),
+    )
+    .await;
+    assert_eq!(st, 200, "{body}");
+
+    let users = "/api/collections/users";
+    let (st, body) = call(
+        reqwest::Method::POST,
+        &format!("{users}/records"),
+        json!({"email": "u@example.com", "password": USER_PASSWORD,
+               "passwordConfirm": USER_PASSWORD}),
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{body}");
+    let login = json!({"identity": "u@example.com", "password": USER_PASSWORD});
+    let (st, body) = call(
+        reqwest::Method::POST,
+        &format!("{users}/auth-with-password"),
+        login,
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{body}");
+    let user_token = body["token"].as_str().expect("user token").to_string();
+    let wrong = json!({"identity": "u@example.com", "password": WRONG_PASSWORD});
+    let (st, _) = call(
+        reqwest::Method::POST,
+        &format!("{users}/auth-with-password"),
+        wrong,
+        None,
+    )
+    .await;
+    assert_eq!(st, 400);
+
+    // Mail that cannot be delivered: the reset token and OTP code are only in the mail body.
+    let to_user = json!({"email": "u@example.com"});
+    let (st, body) = call(
+        reqwest::Method::POST,
+        &format!("{users}/request-password-reset"),
+        to_user.clone(),
+        None,
+    )
+    .await;
+    assert_eq!(st, 204, "{body}");
+    let (st, body) = call(
+        reqwest::Method::POST,
+        &format!("{users}/request-otp"),
+        to_user,
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{body}");
+    let (st, body) = call(
+        reqwest::Method::POST,
+        &format!("{users}/auth-with-oauth2"),
+        json!({"provider": "oidc", "code": OAUTH_CODE, "codeVerifier": VERIFIER,
+               "redirectURL": "http://127.0.0.1/callback"}),
+        None,
+    )
+    .await;
+    assert_eq!(st, 400, "{body}");
+    wait_for_log(&server, "OAuth2 sign-in failed").await;
+    wait_for_log(&server, "sending mail failed").await;
+
+    let log = server.log_text();
+    server.stop().await;
+    for secret in [
+        SU_PASSWORD,
+        USER_PASSWORD,
+        WRONG_PASSWORD,
+        SMTP_PASSWORD,
+        CLIENT_SECRET,
+        OAUTH_CODE,
+        VERIFIER,
+        &su_token,
+        &user_token,
+        "$2a$",
+        "$2b$",
+    ] {
+        assert!(!log.contains(secret), "{secret:?} is in the log:\n{log}");
+    }
+}
