@@ -105,16 +105,17 @@ impl SmtpConfig {
                 params.add_root_certificate(Certificate::from_der(der.clone()).map_err(tls_error)?);
         }
         let params = params.build().map_err(tls_error)?;
-        let tls = if self.tls {
-            Tls::Wrapper(params)
-        } else {
-            Tls::Opportunistic(params)
+        let has_credentials = !self.username.is_empty() || !self.password.is_empty();
+        let tls = match tls_mode(self.tls, has_credentials, &self.host) {
+            TlsMode::Implicit => Tls::Wrapper(params),
+            TlsMode::StartTlsRequired => Tls::Required(params),
+            TlsMode::StartTlsIfOffered => Tls::Opportunistic(params),
         };
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.host)
             .port(self.port)
             .tls(tls)
             .timeout(Some(Duration::from_secs(15)));
-        if !self.username.is_empty() || !self.password.is_empty() {
+        if has_credentials {
             let mechanism = if self.auth_method.eq_ignore_ascii_case("LOGIN") {
                 Mechanism::Login
             } else {
@@ -222,4 +223,57 @@ pub fn send_in_background(core: &Arc<crate::core::Core>, mail: Mail) {
             tracing::warn!(error = %e, subject = %subject, "sending mail failed");
         }
     });
+}
+
+/// How the SMTP connection is encrypted.
+#[derive(Debug, PartialEq, Eq)]
+enum TlsMode {
+    /// TLS from the first byte (the `tls` setting, usually port 465).
+    Implicit,
+    /// STARTTLS must succeed before anything else is sent.
+    StartTlsRequired,
+    /// STARTTLS when the server offers it, plain otherwise.
+    StartTlsIfOffered,
+}
+
+/// Credentials never cross the network unencrypted: like Go's `net/smtp` auth that PocketBase
+/// uses, they may go over a plain connection only to the local machine, so a remote server that
+/// does not offer STARTTLS fails the send instead of receiving the password in clear.
+fn tls_mode(implicit_tls: bool, has_credentials: bool, host: &str) -> TlsMode {
+    let local = matches!(
+        host.trim_matches(|c| c == '[' || c == ']'),
+        "localhost" | "127.0.0.1" | "::1"
+    );
+    if implicit_tls {
+        TlsMode::Implicit
+    } else if has_credentials && !local {
+        TlsMode::StartTlsRequired
+    } else {
+        TlsMode::StartTlsIfOffered
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TlsMode, tls_mode};
+
+    #[test]
+    fn credentials_to_a_remote_server_require_tls() {
+        assert_eq!(tls_mode(true, true, "smtp.example.com"), TlsMode::Implicit);
+        assert_eq!(
+            tls_mode(false, true, "smtp.example.com"),
+            TlsMode::StartTlsRequired
+        );
+        assert_eq!(
+            tls_mode(false, false, "smtp.example.com"),
+            TlsMode::StartTlsIfOffered
+        );
+        for local in ["localhost", "127.0.0.1", "::1", "[::1]"] {
+            assert_eq!(
+                tls_mode(false, true, local),
+                TlsMode::StartTlsIfOffered,
+                "{local}"
+            );
+        }
+    }
 }
