@@ -220,3 +220,69 @@ async fn files_live_in_s3_when_it_is_configured() {
     assert!(s3.keys().await.is_empty(), "{:?}", s3.keys().await);
     s.stop().await;
 }
+
+/// `POST /api/settings/test/s3`: PocketBase's validation and messages, a real round trip to
+/// the bucket (nothing left behind), and the raw cause when the bucket is unusable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_test_s3_round_trips_to_the_bucket() {
+    let s3 = S3Server::start().await;
+    let s = TestServer::start().await;
+    let url = "/api/settings/test/s3";
+    assert_eq!(
+        s.post(url, json!({"filesystem": "storage"}), None)
+            .await
+            .status,
+        401
+    );
+    let r = s.su_post(url, json!({})).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(
+        r.body["message"],
+        json!("Failed to test the S3 filesystem.")
+    );
+    assert_eq!(
+        r.body["data"]["filesystem"]["code"],
+        json!("validation_required")
+    );
+    let r = s.su_post(url, json!({"filesystem": "x"})).await;
+    assert_eq!(
+        r.body["data"]["filesystem"]["code"],
+        json!("validation_in_invalid")
+    );
+    let r = s.su_post(url, json!({"filesystem": "storage"})).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(
+        r.body["message"],
+        json!(
+            "Failed to test the S3 filesystem. Raw error: \nS3 storage filesystem is not enabled."
+        )
+    );
+
+    let s3_settings = |bucket: &str| {
+        json!({"enabled": true, "bucket": bucket, "region": "us-east-1",
+               "endpoint": s3.endpoint, "accessKey": "cairn-test",
+               "secret": "s3-secret-value", "forcePathStyle": true})
+    };
+    let r = s
+        .su_patch(
+            "/api/settings",
+            json!({"s3": s3_settings(BUCKET), "backups": {"s3": s3_settings("no-such-bucket")}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = s.su_post(url, json!({"filesystem": "storage"})).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert!(s3.keys().await.is_empty(), "{:?}", s3.keys().await);
+
+    let r = s.su_post(url, json!({"filesystem": "backups"})).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let message = r.body["message"].as_str().expect("message");
+    assert!(
+        message.starts_with(
+            "Failed to test the S3 filesystem. Raw error: \nfailed to upload a test file: [key: pb_settings_test_"
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("s3-secret-value"), "{message}");
+    s.stop().await;
+}

@@ -39,8 +39,14 @@ impl std::fmt::Debug for S3Config {
 impl S3Config {
     /// From the settings document (`None` when S3 is disabled).
     pub fn from_settings(settings: &crate::settings::Settings) -> Option<Self> {
+        Self::at(settings, "/s3")
+    }
+
+    /// The S3 block at `pointer` (`/s3` for files, `/backups/s3` for backups); `None` when
+    /// it is disabled.
+    pub fn at(settings: &crate::settings::Settings, pointer: &str) -> Option<Self> {
         let doc = settings.get();
-        let s3 = &doc["s3"];
+        let s3 = doc.pointer(pointer).unwrap_or(&serde_json::Value::Null);
         if !s3["enabled"].as_bool().unwrap_or(false) {
             return None;
         }
@@ -50,7 +56,7 @@ impl S3Config {
             region: text("region"),
             endpoint: text("endpoint"),
             access_key: text("accessKey"),
-            secret: settings.secret("/s3/secret"),
+            secret: settings.secret(&format!("{pointer}/secret")),
             force_path_style: s3["forcePathStyle"].as_bool().unwrap_or(false),
         })
     }

@@ -67,6 +67,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/settings/test/email",
                 web::post().to(settings::test_email::handler),
             )
+            .route(
+                "/settings/test/s3",
+                web::post().to(settings::test_s3::handler),
+            )
             .route("/batch", web::post().to(batch::handler))
             .route("/realtime", web::get().to(realtime::sse::connect))
             .route("/realtime", web::post().to(realtime::subscribe::handler))

@@ -1,6 +1,8 @@
-//! `GET|PATCH /api/settings` and `POST /api/settings/test/email` (superusers only).
+//! `GET|PATCH /api/settings`, `POST /api/settings/test/email` and `POST /api/settings/test/s3`
+//! (superusers only).
 
 pub mod test_email;
+pub mod test_s3;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
