@@ -92,6 +92,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 fn serve(config: Config) -> anyhow::Result<()> {
     init_logging(&config.log);
     let app = App::open(config.clone(), Hooks::default())?;
+    sweep_orphaned_files(&app, &config);
     let rt = runtime()?;
     rt.block_on(async {
         let (server, addr) = crate::http::serve(app.core.clone(), config.http, config.max_body, config.workers)?;
@@ -104,6 +105,23 @@ fn serve(config: Config) -> anyhow::Result<()> {
     app.close();
     tracing::info!("database closed, bye");
     Ok(())
+}
+
+/// Files a crash left without a record (see [`crate::files::sweep`]); a failure is logged, not
+/// fatal — the orphans only take space.
+fn sweep_orphaned_files(app: &App, config: &Config) {
+    let root = config.dir.join("storage");
+    let collections = app.core.schema.load().collections.clone();
+    match app
+        .core
+        .storage
+        .write_blocking(move |conn| crate::files::sweep::sweep_local(conn, &collections, &root))
+    {
+        Ok(Ok(0)) => {}
+        Ok(Ok(n)) => tracing::info!(removed = n, "removed files no record references"),
+        Ok(Err(e)) => tracing::warn!(error = %e, "sweeping orphaned files failed"),
+        Err(e) => tracing::warn!(error = %e, "sweeping orphaned files failed"),
+    }
 }
 
 fn superuser(action: SuperuserAction) -> anyhow::Result<()> {

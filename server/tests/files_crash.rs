@@ -288,3 +288,106 @@ async fn killed_mid_upload_leaves_no_half_visible_record() {
     }
     drop(server3);
 }
+
+/// What a crash between "file stored" and "row committed" (or between a commit and the removal
+/// of replaced files) leaves behind is removed when `serve` starts again: unreferenced files and
+/// their thumbnails, folders of missing records and of deleted collections. Referenced files
+/// and their thumbnails stay and are still served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orphaned_files_are_swept_at_start_up() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("data");
+    let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["superuser", "upsert", SU_EMAIL, SU_PASSWORD, "--dir"])
+        .arg(&dir)
+        .output()
+        .expect("superuser upsert");
+    assert!(out.status.success());
+    let mut server = Server::start(&dir).await;
+    let token = login(&server.base).await;
+    let client = reqwest::Client::new();
+    let r: Value = client
+        .post(format!("{}/api/collections", server.base))
+        .header("Authorization", &token)
+        .json(&json!({"name": "kept", "type": "base", "fields": [
+            {"name": "docs", "type": "file", "maxSelect": 2},
+        ]}))
+        .send()
+        .await
+        .expect("create collection")
+        .json()
+        .await
+        .expect("json");
+    let cid = r["id"].as_str().expect("collection id").to_string();
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "docs",
+            reqwest::multipart::Part::bytes(b"first".to_vec()).file_name("a.txt"),
+        )
+        .part(
+            "docs",
+            reqwest::multipart::Part::bytes(b"second".to_vec()).file_name("b.txt"),
+        );
+    let record: Value = client
+        .post(format!("{}/api/collections/kept/records", server.base))
+        .header("Authorization", &token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("create record")
+        .json()
+        .await
+        .expect("json");
+    let id = record["id"].as_str().expect("id").to_string();
+    let names: Vec<String> = record["docs"]
+        .as_array()
+        .expect("docs")
+        .iter()
+        .filter_map(|n| n.as_str().map(str::to_string))
+        .collect();
+    assert_eq!(names.len(), 2, "{record}");
+    server.kill_9();
+
+    let storage = dir.join("storage");
+    let record_dir = storage.join(&cid).join(&id);
+    let kept_thumb = record_dir
+        .join(format!("thumbs_{}", names[0]))
+        .join(format!("100x100_{}", names[0]));
+    let orphans = [
+        record_dir.join("orphan_0123456789.txt"),
+        record_dir
+            .join("thumbs_orphan_0123456789.txt")
+            .join("100x100_orphan_0123456789.txt"),
+        storage.join(&cid).join("missingrecord01").join("x.txt"),
+        storage
+            .join("pbc_0000000000")
+            .join("somerecord0001")
+            .join("y.txt"),
+    ];
+    for path in orphans.iter().chain([&kept_thumb]) {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, b"planted").expect("plant");
+    }
+
+    let server = Server::start(&dir).await;
+    for path in &orphans {
+        assert!(!path.exists(), "orphan {} survived", path.display());
+    }
+    assert!(!storage.join("pbc_0000000000").exists());
+    assert!(!storage.join(&cid).join("missingrecord01").exists());
+    assert!(
+        kept_thumb.exists(),
+        "a referenced file's thumbnail was removed"
+    );
+    for (name, content) in names.iter().zip(["first", "second"]) {
+        let body = client
+            .get(format!("{}/api/files/kept/{id}/{name}", server.base))
+            .send()
+            .await
+            .expect("download");
+        assert_eq!(body.status().as_u16(), 200);
+        assert_eq!(body.text().await.expect("text"), content);
+    }
+    let left = files_support::files_under(&storage.join(&cid));
+    assert_eq!(left.len(), 3, "{left:?}");
+}

@@ -11,6 +11,7 @@ pub mod names;
 pub mod record;
 pub mod s3;
 pub mod store;
+pub mod sweep;
 pub mod thumbs;
 pub mod txn;
 pub mod upload;
