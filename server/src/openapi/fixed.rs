@@ -9,7 +9,7 @@ use super::common::{SECURITY_DESCRIPTION, SECURITY_SCHEME};
 use super::routes;
 use super::schemas::{
     AuthResponse, AuthWithPassword, Collection, CollectionField, CollectionImport, CollectionList,
-    CollectionScaffolds, CollectionType, Error, FieldError, Health, Record, RecordList,
+    CollectionScaffolds, CollectionType, Error, FieldError, FileToken, Health, Record, RecordList,
 };
 
 /// `info.description` of the document.
@@ -51,6 +51,8 @@ overflows with 1013.";
         routes::record_delete,
         routes::auth_with_password,
         routes::auth_refresh,
+        routes::file_download,
+        routes::file_token,
     ),
     components(schemas(
         AuthResponse,
@@ -63,6 +65,7 @@ overflows with 1013.";
         CollectionType,
         Error,
         FieldError,
+        FileToken,
         Health,
         Record,
         RecordList,
@@ -74,6 +77,7 @@ overflows with 1013.";
         (name = "Records", description = "Records of any collection, by collection id or name; \
             see the per-collection tags for typed variants."),
         (name = "Auth", description = "Authentication against any auth collection."),
+        (name = "Files", description = "Stored files of records and file tokens."),
     ),
 )]
 struct FixedApi;

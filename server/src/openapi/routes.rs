@@ -13,7 +13,7 @@ use utoipa::IntoParams;
 
 use super::schemas::{
     AuthResponse, AuthWithPassword, Collection, CollectionImport, CollectionList,
-    CollectionScaffolds, Error, Health, Record, RecordList,
+    CollectionScaffolds, Error, FileToken, Health, Record, RecordList,
 };
 
 /// Query parameters of a list endpoint.
@@ -240,3 +240,50 @@ pub fn auth_with_password() {}
         (status = 403, description = "The token belongs to another collection.", body = Error),
         (status = 404, description = "Not an auth collection.", body = Error)))]
 pub fn auth_refresh() {}
+
+/// Query parameters of a file download.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FileQuery {
+    /// Thumbnail size of an image: `WxH` (crop center), `WxHt` (top), `WxHb` (bottom), `WxHf`
+    /// (fit), `0xH` or `Wx0` (keep ratio); only `100x100` and the field's `thumbs` sizes.
+    thumb: Option<String>,
+    /// `1`/`t`/`true` sends `Content-Disposition: attachment`.
+    download: Option<String>,
+    /// A file token (`POST /api/files/token`), required for protected files.
+    token: Option<String>,
+}
+
+/// Download a file.
+///
+/// Serves a file of a record's file field, honouring the collection's view rule. Supports
+/// `Range` (206/416), `ETag`/`Last-Modified` conditional requests (304/412) and cached
+/// thumbnails. Protected files need `?token=` from `POST /api/files/token`.
+#[utoipa::path(get, path = "/api/files/{collection}/{record}/{filename}", tag = "Files",
+    operation_id = "fileDownload", security(()),
+    params(
+        ("collection" = String, Path, description = "Collection id or name."),
+        ("record" = String, Path, description = "Record id."),
+        ("filename" = String, Path, description = "Stored file name."),
+        FileQuery),
+    responses(
+        (status = 200, description = "The file (or its thumbnail).",
+            content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 206, description = "The requested byte range.",
+            content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 304, description = "Not modified."),
+        (status = 400, description = "Invalid collection, record id or file name.", body = Error),
+        (status = 404, description = "No such file, or the view rule hides it.", body = Error),
+        (status = 416, description = "The range lies outside the file.")))]
+pub fn file_download() {}
+
+/// Get a file token.
+///
+/// A short-lived token (the collection's `fileToken.duration`, 180 s by default) for downloading
+/// protected files as the current auth record.
+#[utoipa::path(post, path = "/api/files/token", tag = "Files", operation_id = "fileToken",
+    security(("AuthToken" = [])),
+    responses(
+        (status = 200, description = "The file token.", body = FileToken),
+        (status = 401, description = "Missing or invalid token.", body = Error)))]
+pub fn file_token() {}

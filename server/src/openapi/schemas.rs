@@ -32,6 +32,13 @@ pub struct FieldError {
     pub params: Option<Value>,
 }
 
+/// `POST /api/files/token`.
+#[derive(Serialize, ToSchema)]
+pub struct FileToken {
+    /// A short-lived token for `?token=` on protected files.
+    pub token: String,
+}
+
 /// `GET /api/health`.
 #[derive(Serialize, ToSchema)]
 pub struct Health {
