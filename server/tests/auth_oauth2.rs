@@ -402,3 +402,96 @@ async fn github_private_email_comes_from_the_emails_endpoint() {
     assert_eq!(r.body["record"]["email"], json!("octo@example.com"));
     assert_eq!(r.body["meta"]["isNew"], json!(true));
 }
+
+/// A P-256 key pair made for this test only (`openssl ecparam -name prime256v1 -genkey`,
+/// PKCS#8 as Apple's `.p8` files are).
+const APPLE_TEST_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgs5LwH6PXF43pOLYc
+I2N6KLKUhdacIAay+eOihCBtuoKhRANCAARj3EK0LNNLanGGM6+wcCQbm/bDVsCY
+9c/pZJkrnmQXRW9VPJesU8SuonFT6tm106xyjJ3YyrlslLmnkwuosFsh
+-----END PRIVATE KEY-----";
+const APPLE_TEST_PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEY9xCtCzTS2pxhjOvsHAkG5v2w1bA
+mPXP6WSZK55kF0VvVTyXrFPErqJxU+rZtdOscoyd2Mq5bJS5p5MLqLBbIQ==
+-----END PUBLIC KEY-----";
+
+/// `POST /api/settings/apple/generate-client-secret`: PocketBase's validation (codes, messages,
+/// params), superusers only, and an ES256 JWT with Apple's claims that verifies with the public
+/// key.
+#[tokio::test]
+async fn apple_client_secret_is_an_es256_jwt_with_apples_claims() {
+    let s = TestServer::start().await;
+    let url = "/api/settings/apple/generate-client-secret";
+    let r = s.post(url, json!({}), None).await;
+    assert_eq!(r.status, 401, "{}", r.body);
+
+    let r = s.su_post(url, json!({})).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.body["message"], json!("Invalid client secret data."));
+    for field in ["clientId", "teamId", "keyId", "privateKey", "duration"] {
+        assert_eq!(
+            r.body["data"][field]["code"],
+            json!("validation_required"),
+            "{field}: {}",
+            r.body
+        );
+    }
+    let r = s
+        .su_post(
+            url,
+            json!({"clientId": "c", "teamId": "short", "keyId": "0123456789",
+                   "privateKey": "nope", "duration": 99_999_999}),
+        )
+        .await;
+    assert_eq!(
+        r.body["data"],
+        json!({
+            "teamId": {"code": "validation_length_invalid", "message": "The length must be exactly 10.",
+                       "params": {"min": 10, "max": 10}},
+            "privateKey": {"code": "validation_match_invalid", "message": "Must be in a valid format."},
+            "duration": {"code": "validation_max_less_equal_than_required",
+                         "message": "Must be no greater than 15777000.", "params": {"threshold": 15_777_000}},
+        })
+    );
+    let r = s
+        .su_post(
+            url,
+            json!({"clientId": "c", "teamId": "0123456789", "keyId": "0123456789",
+                   "privateKey": "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----",
+                   "duration": 100}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Failed to generate client secret. Raw error: \n")),
+        "{}",
+        r.body
+    );
+
+    let r = s
+        .su_post(
+            url,
+            json!({"clientId": "com.example.app", "teamId": "TEAM012345", "keyId": "KEYID67890",
+                   "privateKey": APPLE_TEST_KEY, "duration": 3600}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let secret = r.body["secret"].as_str().expect("secret");
+    let header = jsonwebtoken::decode_header(secret).expect("header");
+    assert_eq!(header.alg, jsonwebtoken::Algorithm::ES256);
+    assert_eq!(header.kid.as_deref(), Some("KEYID67890"));
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::ES256);
+    validation.set_audience(&["https://appleid.apple.com"]);
+    validation.set_issuer(&["TEAM012345"]);
+    let key =
+        jsonwebtoken::DecodingKey::from_ec_pem(APPLE_TEST_PUBLIC_KEY.as_bytes()).expect("key");
+    let claims = jsonwebtoken::decode::<Value>(secret, &key, &validation)
+        .expect("the secret verifies with the public key")
+        .claims;
+    assert_eq!(claims["sub"], json!("com.example.app"));
+    let lifetime = claims["exp"].as_i64().expect("exp") - claims["iat"].as_i64().expect("iat");
+    assert_eq!(lifetime, 3600);
+    s.stop().await;
+}

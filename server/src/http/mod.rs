@@ -71,6 +71,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/settings/test/s3",
                 web::post().to(settings::test_s3::handler),
             )
+            .route(
+                "/settings/apple/generate-client-secret",
+                web::post().to(settings::apple_secret::handler),
+            )
             .route("/batch", web::post().to(batch::handler))
             .route("/realtime", web::get().to(realtime::sse::connect))
             .route("/realtime", web::post().to(realtime::subscribe::handler))

@@ -1,6 +1,7 @@
-//! `GET|PATCH /api/settings`, `POST /api/settings/test/email` and `POST /api/settings/test/s3`
-//! (superusers only).
+//! `GET|PATCH /api/settings`, `POST /api/settings/test/email`, `POST /api/settings/test/s3` and
+//! `POST /api/settings/apple/generate-client-secret` (superusers only).
 
+pub mod apple_secret;
 pub mod test_email;
 pub mod test_s3;
 
