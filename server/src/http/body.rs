@@ -28,6 +28,16 @@ fn is_multipart(req: &HttpRequest) -> bool {
         .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/form-data"))
 }
 
+/// The request body as a JSON object (JSON or multipart), within the configured body limit.
+pub async fn read_object(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<Map<String, Value>, ApiError> {
+    Ok(read_body(req, payload, super::state::max_body(req))
+        .await?
+        .data)
+}
+
 /// Reads the whole body (bounded by `limit` bytes) and parses it.
 pub async fn read_body(
     req: &HttpRequest,

@@ -4,10 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::http::body::read_body;
+use crate::http::body::read_object;
 use crate::http::extract::{RequireSuperuser, core_of};
 use crate::http::params::FieldsParams;
-use crate::http::state::max_body;
 use crate::schema::service;
 
 /// Create a collection.
@@ -18,7 +17,7 @@ pub async fn handler(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
-    let body = Value::Object(read_body(&req, payload, max_body(&req)).await?.data);
+    let body = Value::Object(read_object(&req, payload).await?);
     let sealer = core.settings.sealer.clone();
     let c = core
         .write_schema(move |conn, cache| service::create(conn, cache, &sealer, &body))

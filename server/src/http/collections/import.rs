@@ -4,9 +4,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 
 use crate::error::{ApiError, FieldError, FieldErrors};
-use crate::http::body::read_body;
+use crate::http::body::read_object;
 use crate::http::extract::{RequireSuperuser, core_of};
-use crate::http::state::max_body;
 use crate::schema::service;
 
 /// Import collections (all or nothing).
@@ -16,7 +15,7 @@ pub async fn handler(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
-    let body = read_body(&req, payload, max_body(&req)).await?.data;
+    let body = read_object(&req, payload).await?;
     let items = match body.get("collections") {
         Some(Value::Array(items)) if !items.is_empty() => items.clone(),
         _ => {

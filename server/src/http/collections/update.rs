@@ -4,10 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::http::body::read_body;
+use crate::http::body::read_object;
 use crate::http::extract::{RequireSuperuser, core_of};
 use crate::http::params::FieldsParams;
-use crate::http::state::max_body;
 use crate::schema::service;
 
 /// Update a collection (data is migrated in the same transaction).
@@ -23,7 +22,7 @@ pub async fn handler(
         .load()
         .find(&path)
         .ok_or_else(ApiError::not_found)?;
-    let body = Value::Object(read_body(&req, payload, max_body(&req)).await?.data);
+    let body = Value::Object(read_object(&req, payload).await?);
     let id = path.into_inner();
     let sealer = core.settings.sealer.clone();
     let c = core

@@ -5,9 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 
 use crate::error::{ApiError, FieldError, FieldErrors, msg};
-use crate::http::body::read_body;
+use crate::http::body::read_object;
 use crate::http::extract::{Auth, core_of};
-use crate::http::state::max_body;
 
 /// Set the subscriptions of a realtime client.
 pub async fn handler(
@@ -16,7 +15,7 @@ pub async fn handler(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
-    let body = read_body(&req, payload, max_body(&req)).await?.data;
+    let body = read_object(&req, payload).await?;
     let client_id = body
         .get("clientId")
         .and_then(Value::as_str)

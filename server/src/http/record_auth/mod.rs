@@ -62,17 +62,7 @@ pub async fn auth_response(
     Ok(json!({"record": rendered, "token": token}))
 }
 
-/// The request body as a JSON object (JSON or multipart).
-pub(crate) async fn read_object(
-    req: &HttpRequest,
-    payload: web::Payload,
-) -> Result<Map<String, Value>, ApiError> {
-    Ok(
-        crate::http::body::read_body(req, payload, crate::http::state::max_body(req))
-            .await?
-            .data,
-    )
-}
+pub(crate) use crate::http::body::read_object;
 
 /// A body value as text (`""` when missing or not a string).
 pub(crate) fn text(body: &Map<String, Value>, key: &str) -> String {
@@ -92,6 +82,41 @@ pub(crate) fn check_email(errors: &mut FieldErrors, key: &str, value: &str) {
             FieldError::new("validation_is_email", "Must be a valid email address."),
         );
     }
+}
+
+/// The `email` of a `request-*` body, checked (PocketBase's validation error otherwise).
+pub(crate) async fn read_email(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<String, ApiError> {
+    let body = read_object(req, payload).await?;
+    let email = text(&body, "email");
+    let mut errors = FieldErrors::new();
+    check_email(&mut errors, "email", &email);
+    errors.into_result(msg::VALIDATION)?;
+    Ok(email)
+}
+
+/// Mails `record` a link carrying a fresh token of `kind` bound to its email, rendered from the
+/// collection's `template` option, in the background.
+pub(crate) fn mail_token_link(
+    core: &Arc<Core>,
+    record: &Record,
+    kind: &str,
+    template: &str,
+) -> Result<(), ApiError> {
+    let to = record.get_str("email").to_string();
+    let token = crate::auth::record_tokens::issue(record, kind, Some(&to), None)?;
+    let m = crate::auth::mail::template::record_mail(
+        &core.settings.get(),
+        record,
+        &[template],
+        &to,
+        &token,
+        "",
+    );
+    crate::auth::mail::send_in_background(core, m);
+    Ok(())
 }
 
 /// The error of an invalid, expired, forged or revoked token.

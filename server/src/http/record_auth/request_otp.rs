@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::auth::mail::{self, template};
 use crate::auth::{options, otp, system};
-use crate::error::{ApiError, FieldErrors, msg};
+use crate::error::ApiError;
 use crate::http::extract::core_of;
 
 pub(crate) const OTP_DISABLED: &str =
@@ -23,11 +23,7 @@ pub async fn handler(
     if !options::otp(&c).enabled {
         return Err(ApiError::forbidden(OTP_DISABLED));
     }
-    let body = super::read_object(&req, payload).await?;
-    let email = super::text(&body, "email");
-    let mut errors = FieldErrors::new();
-    super::check_email(&mut errors, "email", &email);
-    errors.into_result(msg::VALIDATION)?;
+    let email = super::read_email(&req, payload).await?;
     let Some(record) = system::find_by_email(&core, &c, &email).await? else {
         return Ok(HttpResponse::Ok().json(json!({"otpId": crate::schema::ids::random_from(b"abcdefghijklmnopqrstuvwxyz0123456789", 15)})));
     };

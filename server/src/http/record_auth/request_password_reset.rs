@@ -3,9 +3,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::auth::mail::{self, template};
-use crate::auth::{record_tokens, system, tokens};
-use crate::error::{ApiError, FieldErrors, msg};
+use crate::auth::{system, tokens};
+use crate::error::ApiError;
 use crate::http::extract::core_of;
 
 /// Request a password reset email.
@@ -16,25 +15,16 @@ pub async fn handler(
 ) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
     let c = super::auth_collection(&core, &path)?;
-    let body = super::read_object(&req, payload).await?;
-    let email = super::text(&body, "email");
-    let mut errors = FieldErrors::new();
-    super::check_email(&mut errors, "email", &email);
-    errors.into_result(msg::VALIDATION)?;
+    let email = super::read_email(&req, payload).await?;
     if let Some(record) = system::find_by_email(&core, &c, &email).await?
         && super::may_resend(&core, "passwordReset", &record)
     {
-        let to = record.get_str("email").to_string();
-        let token = record_tokens::issue(&record, tokens::PASSWORD_RESET, Some(&to), None)?;
-        let m = template::record_mail(
-            &core.settings.get(),
+        super::mail_token_link(
+            &core,
             &record,
-            &["resetPasswordTemplate"],
-            &to,
-            &token,
-            "",
-        );
-        mail::send_in_background(&core, m);
+            tokens::PASSWORD_RESET,
+            "resetPasswordTemplate",
+        )?;
     }
     Ok(HttpResponse::NoContent().finish())
 }

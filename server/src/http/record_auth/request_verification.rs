@@ -3,9 +3,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::auth::mail::{self, template};
-use crate::auth::{SUPERUSERS, record_tokens, system, tokens};
-use crate::error::{ApiError, FieldErrors, msg};
+use crate::auth::{SUPERUSERS, system, tokens};
+use crate::error::ApiError;
 use crate::http::extract::core_of;
 
 /// Request a verification email.
@@ -19,26 +18,12 @@ pub async fn handler(
     if c.name == SUPERUSERS {
         return Err(ApiError::bad_request(super::ALL_SUPERUSERS_VERIFIED));
     }
-    let body = super::read_object(&req, payload).await?;
-    let email = super::text(&body, "email");
-    let mut errors = FieldErrors::new();
-    super::check_email(&mut errors, "email", &email);
-    errors.into_result(msg::VALIDATION)?;
+    let email = super::read_email(&req, payload).await?;
     if let Some(record) = system::find_by_email(&core, &c, &email).await?
         && !record.get_bool("verified")
         && super::may_resend(&core, "verification", &record)
     {
-        let to = record.get_str("email").to_string();
-        let token = record_tokens::issue(&record, tokens::VERIFICATION, Some(&to), None)?;
-        let m = template::record_mail(
-            &core.settings.get(),
-            &record,
-            &["verificationTemplate"],
-            &to,
-            &token,
-            "",
-        );
-        mail::send_in_background(&core, m);
+        super::mail_token_link(&core, &record, tokens::VERIFICATION, "verificationTemplate")?;
     }
     Ok(HttpResponse::NoContent().finish())
 }

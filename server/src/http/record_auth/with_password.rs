@@ -7,10 +7,9 @@ use super::respond::{self, Success};
 use crate::auth::mfa;
 use crate::auth::resolve::authenticate_with_password;
 use crate::error::{ApiError, FieldError, FieldErrors, msg};
-use crate::http::body::read_body;
+use crate::http::body::read_object;
 use crate::http::extract::core_of;
 use crate::http::params::FieldsParams;
-use crate::http::state::max_body;
 
 /// Authenticate with identity and password.
 pub async fn handler(
@@ -21,7 +20,7 @@ pub async fn handler(
 ) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
     let c = super::auth_collection(&core, &path)?;
-    let body = read_body(&req, payload, max_body(&req)).await?.data;
+    let body = read_object(&req, payload).await?;
     let get = |k: &str| {
         body.get(k)
             .and_then(Value::as_str)

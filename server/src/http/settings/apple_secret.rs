@@ -8,9 +8,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, FieldError, FieldErrors};
-use crate::http::body::read_body;
+use crate::http::body::read_object;
 use crate::http::extract::RequireSuperuser;
-use crate::http::state::max_body;
 
 const INVALID: &str = "Invalid client secret data.";
 /// About six months: Apple's upper bound for a client secret's lifetime.
@@ -47,7 +46,7 @@ pub async fn handler(
     _: RequireSuperuser,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let body = read_body(&req, payload, max_body(&req)).await?.data;
+    let body = read_object(&req, payload).await?;
     let text = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or_default();
     let (client_id, team_id, key_id) = (text("clientId"), text("teamId"), text("keyId"));
     let private_key = text("privateKey").trim();

@@ -9,10 +9,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::http::body::read_body;
+use crate::http::body::read_object;
 use crate::http::extract::{RequireSuperuser, core_of};
 use crate::http::params::FieldsParams;
-use crate::http::state::max_body;
 use crate::settings;
 
 /// Current settings (secrets omitted).
@@ -33,7 +32,7 @@ pub async fn update(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
-    let patch = Value::Object(read_body(&req, payload, max_body(&req)).await?.data);
+    let patch = Value::Object(read_object(&req, payload).await?);
     let core2 = core.clone();
     let next = core
         .storage

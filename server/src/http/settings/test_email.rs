@@ -9,9 +9,8 @@ use serde_json::{Value, json};
 use crate::auth::SUPERUSERS;
 use crate::auth::mail::{self, samples};
 use crate::error::{ApiError, FieldError, FieldErrors};
-use crate::http::body::read_body;
+use crate::http::body::read_object;
 use crate::http::extract::{RequireSuperuser, core_of};
-use crate::http::state::max_body;
 
 const FAILED: &str = "Failed to send the test email.";
 
@@ -32,7 +31,7 @@ pub async fn handler(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
-    let body = read_body(&req, payload, max_body(&req)).await?.data;
+    let body = read_object(&req, payload).await?;
     let text = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or_default();
     let (email, template, collection) = (text("email"), text("template"), text("collection"));
     let mut errors = FieldErrors::new();

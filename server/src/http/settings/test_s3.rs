@@ -10,9 +10,8 @@ use serde_json::Value;
 use crate::error::{ApiError, FieldError, FieldErrors};
 use crate::files::FileStore;
 use crate::files::s3::{S3Config, S3Store};
-use crate::http::body::read_body;
+use crate::http::body::read_object;
 use crate::http::extract::{RequireSuperuser, core_of};
-use crate::http::state::max_body;
 
 const FAILED: &str = "Failed to test the S3 filesystem.";
 
@@ -27,7 +26,7 @@ pub async fn handler(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
-    let body = read_body(&req, payload, max_body(&req)).await?.data;
+    let body = read_object(&req, payload).await?;
     let filesystem = body
         .get("filesystem")
         .and_then(Value::as_str)
