@@ -15,6 +15,8 @@ pub struct Core {
     pub realtime: crate::realtime::Broker,
     /// Uploaded files: the local or S3 store (per settings), thumbnails.
     pub files: crate::files::Files,
+    /// Rows and list totals reused until the next commit.
+    pub read_cache: crate::records::cache::ReadCache,
 }
 
 impl Core {

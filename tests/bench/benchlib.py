@@ -1,6 +1,6 @@
 """Shared helpers for the bench scripts: JSON calls, and starting/stopping Cairn or PocketBase
 on a loopback port with a fresh data dir and a superuser."""
-import http.client, json, shutil, signal, socket, subprocess, tempfile, time
+import http.client, json, os, shutil, signal, socket, subprocess, tempfile, time
 
 EMAIL, PASSWORD = "bench@example.com", "benchpassword1"
 
@@ -26,15 +26,16 @@ def call(conn_or_port, method, path, body=None, token=None):
 
 
 class Server:
-    """A server process (`kind` is "cairn" or "pocketbase") on `port` with a temp data dir."""
+    """A server process (`kind` is "cairn" or "pocketbase") on `port` with a temp data dir and
+    `env` added to its environment."""
 
-    def __init__(self, kind, binary, port=None):
+    def __init__(self, kind, binary, port=None, env=None):
         self.kind, self.port = kind, port or free_port()
         self.dir = tempfile.mkdtemp(prefix=f"bench-{kind}-")
         subprocess.run([binary, "superuser", "upsert", EMAIL, PASSWORD, "--dir", self.dir], check=True, capture_output=True)
         cmd = [binary, "serve", "--http", f"127.0.0.1:{self.port}", "--dir", self.dir]
         cmd += ["--log", "warn"] if kind == "cairn" else ["--automigrate=false"]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
         for _ in range(600):
             try:
                 call(self.port, "GET", "/api/health")

@@ -24,6 +24,15 @@ pub struct Config {
     #[arg(long = "max-body", env = "CAIRN_MAX_BODY", default_value_t = 32 << 20)]
     pub max_body: usize,
 
+    /// Read cache budget in MiB: rows and list totals are reused until the next write commits
+    /// (0 turns it off).
+    #[arg(
+        long = "read-cache-mb",
+        env = "CAIRN_READ_CACHE_MB",
+        default_value_t = 64
+    )]
+    pub read_cache_mb: u64,
+
     /// HTTP worker threads (0 = one per core).
     #[arg(long = "workers", env = "CAIRN_WORKERS", default_value_t = 0)]
     pub workers: usize,
@@ -55,6 +64,7 @@ impl Config {
             db_readers: 2,
             max_body: 32 << 20,
             workers: 2,
+            read_cache_mb: 64,
             encryption_key: None,
             log: "warn".into(),
         }

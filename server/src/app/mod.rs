@@ -41,7 +41,12 @@ impl App {
         storage
             .write_blocking(move |conn| service::seal_stored_secrets(conn, &c3, &sealer))?
             .map_err(|e| anyhow::anyhow!("opening the OAuth2 client secrets: {e}"))?;
+        let read_cache = crate::records::cache::ReadCache::new(
+            storage.version.clone(),
+            config.read_cache_mb.saturating_mul(1 << 20),
+        );
         let core = Arc::new(Core {
+            read_cache,
             storage,
             schema: cache,
             hooks,

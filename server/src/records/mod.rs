@@ -1,6 +1,8 @@
 //! The record pipeline: hooks → prepare → validate → rules → transaction → publish; reading and
 //! listing; serialization (hidden fields, `fields=`).
 
+pub mod cache;
+pub mod cached_read;
 pub mod codec;
 pub mod exec;
 pub mod expand;

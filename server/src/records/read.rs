@@ -134,7 +134,15 @@ pub fn select(
     limit: u64,
     offset: u64,
 ) -> Result<Vec<Record>, DbErr> {
-    let sql = select_sql(c, plan, limit, offset);
+    select_rows(conn, c, select_sql(c, plan, limit, offset))
+}
+
+/// Runs a statement from [`select_sql`] and decodes its rows.
+pub fn select_rows(
+    conn: &impl ConnectionTrait,
+    c: &Arc<Collection>,
+    sql: Sql,
+) -> Result<Vec<Record>, DbErr> {
     let rows = conn.query_all_raw(statement(sql))?;
     check_shape(c, &rows)?;
     Ok(rows.iter().map(|row| decode_row(c, row)).collect())
@@ -181,6 +189,11 @@ pub fn exists_with_prefix(
 
 /// Number of records matching `plan`.
 pub fn count(conn: &impl ConnectionTrait, c: &Collection, plan: &QueryPlan) -> Result<i64, DbErr> {
+    count_rows(conn, count_sql(c, plan))
+}
+
+/// The `SELECT COUNT(…)` statement [`count`] runs.
+pub fn count_sql(c: &Collection, plan: &QueryPlan) -> Sql {
     let what = if plan.distinct() {
         format!("COUNT(DISTINCT {}.\"id\")", quote(&c.name))
     } else {
@@ -188,13 +201,18 @@ pub fn count(conn: &impl ConnectionTrait, c: &Collection, plan: &QueryPlan) -> R
     };
     let mut sql = Sql::raw(format!("SELECT {what}"));
     sql.append(&plan.tail_sql(c));
+    sql
+}
+
+/// Runs a statement from [`count_sql`].
+pub fn count_rows(conn: &impl ConnectionTrait, sql: Sql) -> Result<i64, DbErr> {
     conn.query_one_raw(statement(sql))?
         .map(|r| r.try_get_by_index::<i64>(0))
         .transpose()
         .map(|n| n.unwrap_or(0))
 }
 
-fn id_condition(c: &Collection, id: &str) -> Sql {
+pub fn id_condition(c: &Collection, id: &str) -> Sql {
     Sql {
         text: format!("{}.\"id\" = ?", quote(&c.name)),
         values: vec![id.into()],

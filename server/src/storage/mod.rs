@@ -11,6 +11,7 @@ pub mod entities;
 pub mod migrations;
 pub mod session;
 pub mod sqlite;
+pub mod version;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -21,6 +22,7 @@ pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
 };
 pub use session::Session;
+pub use version::DataVersion;
 
 use crate::error::ApiError;
 
@@ -42,17 +44,21 @@ impl From<StorageError> for ApiError {
 
 /// Handle to the database threads. Cheap to share behind an `Arc`.
 pub struct Storage {
+    /// Moves whenever the writer commits (see [`version`]).
+    pub version: DataVersion,
     pub(crate) writer: Mutex<Option<flume::Sender<Job>>>,
     readers: Mutex<Option<flume::Sender<Job>>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
 
 /// Starts a thread that opens its own connection (connections are not `Send`) and runs jobs
-/// until the channel closes. Returns once the connection is open (or failed to open).
+/// until the channel closes; after each job the data version (writer only) settles. Returns once
+/// the connection is open (or failed to open).
 fn spawn_worker<O>(
     name: String,
     open: O,
     rx: flume::Receiver<Job>,
+    version: Option<DataVersion>,
 ) -> anyhow::Result<JoinHandle<()>>
 where
     O: FnOnce() -> anyhow::Result<DatabaseConnection> + Send + 'static,
@@ -75,6 +81,9 @@ where
             if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&conn))).is_err() {
                 tracing::error!("database job panicked");
             }
+            if let Some(v) = &version {
+                v.settle();
+            }
         }
         if let Err(e) = conn.close_by_ref() {
             tracing::warn!(error = %e, "closing database connection");
@@ -94,25 +103,30 @@ impl Storage {
         let (wtx, wrx) = flume::unbounded::<Job>();
         let (rtx, rrx) = flume::unbounded::<Job>();
         let p = path.to_path_buf();
+        let version = DataVersion::default();
+        let hook_version = version.clone();
         let writer = spawn_worker(
             "cairn-db-writer".into(),
             move || {
-                let conn = sqlite::open(&p, false)?;
+                let conn = sqlite::open(&p, Some(hook_version))?;
                 migrations::run(&conn)?;
                 Ok(conn)
             },
             wrx,
+            Some(version.clone()),
         )?;
         let mut threads = vec![writer];
         for i in 0..readers.max(1) {
             let p = path.to_path_buf();
             threads.push(spawn_worker(
                 format!("cairn-db-reader-{i}"),
-                move || sqlite::open(&p, true),
+                move || sqlite::open(&p, None),
                 rrx.clone(),
+                None,
             )?);
         }
         Ok(Self {
+            version,
             writer: Mutex::new(Some(wtx)),
             readers: Mutex::new(Some(rtx)),
             threads: Mutex::new(threads),

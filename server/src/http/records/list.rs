@@ -7,7 +7,8 @@ use serde_json::Map;
 use crate::error::{ApiError, msg};
 use crate::http::extract::{Auth, core_of, request_info};
 use crate::http::params::{ListParams, envelope};
-use crate::records::read::{self, ListQuery};
+use crate::records::cached_read;
+use crate::records::read::ListQuery;
 use crate::records::rules::{Gate, PlanBuilder, gate};
 
 /// List records.
@@ -38,17 +39,12 @@ pub async fn handler(
         skip_total: params.skip_total()?,
         plan,
     };
-    let c2 = c.clone();
-    let result = core
-        .storage
-        .read(move |conn| read::list(conn, &c2, &lq))
-        .await?
-        .map_err(|e| {
-            // A filter can still fail at execution (e.g. comparing incompatible JSON); that is the
-            // client's input, not a server fault.
-            tracing::debug!(error = %e, "list query failed");
-            ApiError::bad_request(msg::BAD_REQUEST)
-        })?;
+    let result = cached_read::list(&core, &c, &lq).await?.map_err(|e| {
+        // A filter can still fail at execution (e.g. comparing incompatible JSON); that is the
+        // client's input, not a server fault.
+        tracing::debug!(error = %e, "list query failed");
+        ApiError::bad_request(msg::BAD_REQUEST)
+    })?;
     let picker = params.picker();
     let items = crate::http::render::records(&core, info, result.items, params.expand.as_deref())
         .await?

@@ -44,14 +44,18 @@ pub async fn find_with_rule(
         b.gate(gate)?;
         b.finish()
     };
-    let c = c.clone();
-    let id = id.to_string();
-    exec.read(core, move |conn| read::find_with_plan(conn, &c, &id, plan))
-        .await?
-        .map_err(|e| {
-            tracing::debug!(error = %e, "rule query failed");
-            ApiError::bad_request(msg::BAD_REQUEST)
-        })
+    let found = match exec {
+        Exec::Direct => super::super::cached_read::find(core, c, id, plan).await?,
+        Exec::Batch(_) => {
+            let (c, id) = (c.clone(), id.to_string());
+            exec.read(core, move |conn| read::find_with_plan(conn, &c, &id, plan))
+                .await?
+        }
+    };
+    found.map_err(|e| {
+        tracing::debug!(error = %e, "rule query failed");
+        ApiError::bad_request(msg::BAD_REQUEST)
+    })
 }
 
 /// Evaluates a create rule against the record about to be created.

@@ -1,0 +1,154 @@
+//! The read cache: rows and list totals read by a statement (its SQL text and bound values) are
+//! kept with the data version they were read at and reused while the version is unchanged —
+//! any commit on the writer invalidates everything at once (see [`crate::storage::version`]).
+//!
+//! A hit skips the reader thread and SQLite entirely, which is what makes repeated views and
+//! list totals (`COUNT(*)` over every match, PocketBase's main cost on filtered lists) cheap on
+//! read-mostly data. Only reads outside a batch use it (a batch's reads see its own uncommitted
+//! writes). The budget is in bytes, estimated from the values held; 0 turns the cache off.
+
+use std::sync::Arc;
+
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
+use serde_json::Value;
+
+use super::Record;
+use crate::query::Sql;
+use crate::storage::DataVersion;
+
+#[derive(Clone)]
+struct Entry<T> {
+    version: u64,
+    value: T,
+}
+
+#[derive(Clone)]
+struct RowsWeight;
+
+impl Weighter<String, Entry<Arc<[Record]>>> for RowsWeight {
+    fn weight(&self, key: &String, entry: &Entry<Arc<[Record]>>) -> u64 {
+        let rows: usize = entry
+            .value
+            .iter()
+            .map(|r| {
+                r.data
+                    .iter()
+                    .map(|(k, v)| k.len() + value_bytes(v))
+                    .sum::<usize>()
+            })
+            .sum();
+        u64::try_from(key.len() + rows + 64).unwrap_or(u64::MAX)
+    }
+}
+
+/// Rough heap size of a JSON value (strings and containers; scalars count as a fixed cost).
+fn value_bytes(v: &Value) -> usize {
+    match v {
+        Value::String(s) => 24 + s.len(),
+        Value::Array(a) => 24 + a.iter().map(value_bytes).sum::<usize>(),
+        Value::Object(o) => {
+            48 + o
+                .iter()
+                .map(|(k, v)| k.len() + value_bytes(v))
+                .sum::<usize>()
+        }
+        _ => 16,
+    }
+}
+
+/// Estimated bytes per cached total (key excluded).
+const COUNT_ENTRY: u64 = 64;
+
+#[derive(Clone)]
+struct CountWeight;
+
+impl Weighter<String, Entry<i64>> for CountWeight {
+    fn weight(&self, key: &String, _: &Entry<i64>) -> u64 {
+        u64::try_from(key.len()).unwrap_or(u64::MAX) + COUNT_ENTRY
+    }
+}
+
+/// Cache key of a statement: its text and its bound values (their debug form is unambiguous:
+/// strings are quoted and escaped). `None` when the result is not a function of the data alone:
+/// `@random` sorts, and SQLite's `'now'` time value (e.g. `strftime('%Y', 'now')` in a filter).
+pub fn key(sql: &Sql) -> Option<String> {
+    let volatile = sql.text.contains("RANDOM()")
+        || sql.values.iter().any(|v| {
+            matches!(v, sea_query::Value::String(Some(s)) if s.trim().eq_ignore_ascii_case("now"))
+        });
+    (!volatile).then(|| format!("{}\u{0}{:?}", sql.text, sql.values))
+}
+
+type RowsCache = Cache<String, Entry<Arc<[Record]>>, RowsWeight>;
+
+pub struct ReadCache {
+    version: DataVersion,
+    rows: Option<RowsCache>,
+    counts: Option<Cache<String, Entry<i64>, CountWeight>>,
+}
+
+impl ReadCache {
+    /// A cache holding about `budget` bytes (seven eighths for rows, the rest for totals).
+    pub fn new(version: DataVersion, budget: u64) -> Self {
+        if budget == 0 {
+            return Self {
+                version,
+                rows: None,
+                counts: None,
+            };
+        }
+        // quick_cache sizes its tables from an item estimate; rows of a few hundred bytes and
+        // totals under a hundred are typical.
+        let rows_budget = budget / 8 * 7;
+        let counts_budget = budget / 8;
+        let rows = Cache::with_weighter(
+            usize::try_from(rows_budget / 512)
+                .unwrap_or(1 << 16)
+                .max(16),
+            rows_budget,
+            RowsWeight,
+        );
+        let counts = Cache::with_weighter(
+            usize::try_from(counts_budget / 128)
+                .unwrap_or(1 << 16)
+                .max(16),
+            counts_budget,
+            CountWeight,
+        );
+        Self {
+            version,
+            rows: Some(rows),
+            counts: Some(counts),
+        }
+    }
+
+    /// The version to tag a read with, or `None` when nothing read now may be kept (cache off,
+    /// or a commit is landing).
+    pub fn version_for_fill(&self) -> Option<u64> {
+        self.rows.as_ref()?;
+        self.version.stable()
+    }
+
+    pub fn rows(&self, key: &str) -> Option<Arc<[Record]>> {
+        let e = self.rows.as_ref()?.get(key)?;
+        self.version.unchanged_since(e.version).then_some(e.value)
+    }
+
+    pub fn count(&self, key: &str) -> Option<i64> {
+        let e = self.counts.as_ref()?.get(key)?;
+        self.version.unchanged_since(e.version).then_some(e.value)
+    }
+
+    pub fn put_rows(&self, key: String, version: u64, value: Arc<[Record]>) {
+        if let Some(c) = &self.rows {
+            c.insert(key, Entry { version, value });
+        }
+    }
+
+    pub fn put_count(&self, key: String, version: u64, value: i64) {
+        if let Some(c) = &self.counts {
+            c.insert(key, Entry { version, value });
+        }
+    }
+}
