@@ -152,3 +152,50 @@ impl ReadCache {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Collection;
+
+    fn sql(text: &str, values: Vec<sea_query::Value>) -> Sql {
+        Sql {
+            text: text.into(),
+            values,
+        }
+    }
+
+    #[test]
+    fn keys_tell_values_apart_and_volatile_statements_have_none() {
+        let a = key(&sql("SELECT 1 WHERE x = ?", vec!["a".into()]));
+        let b = key(&sql("SELECT 1 WHERE x = ?", vec!["a\", \"b".into()]));
+        assert!(a.is_some() && b.is_some() && a != b);
+        assert_eq!(key(&sql("SELECT 1 ORDER BY RANDOM()", vec![])), None);
+        assert_eq!(
+            key(&sql("SELECT strftime('%Y', ?)", vec![" NOW ".into()])),
+            None
+        );
+    }
+
+    #[test]
+    fn entries_live_until_the_version_moves_and_a_zero_budget_keeps_nothing() {
+        let version = DataVersion::default();
+        let cache = ReadCache::new(version.clone(), 1 << 20);
+        let c = Collection::from_json(&serde_json::json!({"name": "t", "type": "base"}))
+            .expect("collection");
+        let at = cache.version_for_fill().expect("stable");
+        cache.put_rows("k".into(), at, Arc::from(vec![Record::new(Arc::new(c))]));
+        cache.put_count("k".into(), at, 7);
+        assert_eq!(cache.rows("k").map(|r| r.len()), Some(1));
+        assert_eq!(cache.count("k"), Some(7));
+        version.commit_starting();
+        assert_eq!(cache.version_for_fill(), None);
+        assert_eq!(cache.count("k"), None);
+        version.settle();
+        assert!(cache.rows("k").is_none());
+        assert_eq!(cache.count("k"), None);
+
+        let off = ReadCache::new(version, 0);
+        assert_eq!(off.version_for_fill(), None);
+    }
+}

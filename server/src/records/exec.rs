@@ -8,7 +8,7 @@ use crate::core::Core;
 use crate::error::ApiError;
 use crate::hooks::{Hook, RecordEvent};
 use crate::schema::Snapshot;
-use crate::storage::{AnyConn, Session, TransactionTrait};
+use crate::storage::{AnyConn, Session};
 
 use super::persist::PersistError;
 
@@ -85,8 +85,7 @@ impl Exec {
                 core.storage
                     .write(move |conn| {
                         let snapshot = cache.load();
-                        let txn = conn
-                            .begin()
+                        let txn = crate::storage::begin_write(conn)
                             .map_err(|e| PersistError::Db(e).into_api(message))?;
                         match f(&AnyConn::Txn(&txn), &snapshot) {
                             Ok(v) => {

@@ -42,6 +42,16 @@ impl From<StorageError> for ApiError {
     }
 }
 
+/// Starts a write transaction with `BEGIN IMMEDIATE`: the write lock is taken (and waited
+/// for) up front, instead of upgrading a read snapshot at the first write, which SQLite may
+/// refuse with "database is locked" without waiting.
+pub fn begin_write(conn: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    conn.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+}
+
 /// Handle to the database threads. Cheap to share behind an `Arc`.
 pub struct Storage {
     /// Moves whenever the writer commits (see [`version`]).

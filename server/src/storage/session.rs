@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use sea_orm::{DatabaseTransaction, DbErr, TransactionTrait};
+use sea_orm::{DatabaseTransaction, DbErr};
 
 use super::conn::AnyConn;
 use super::{Storage, StorageError};
@@ -37,7 +37,7 @@ impl Storage {
         // The writer job returns when the session ends; nobody awaits it.
         let job: super::Job = Box::new(move |conn| {
             let deadline = Instant::now() + timeout;
-            let txn = match conn.begin() {
+            let txn = match super::begin_write(conn) {
                 Ok(t) => t,
                 Err(e) => {
                     let _ = ready_tx.send(Err(e));

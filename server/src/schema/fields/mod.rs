@@ -17,7 +17,24 @@ pub mod select;
 pub mod text;
 pub mod url;
 
+use std::sync::LazyLock;
+
 use serde_json::Value;
+
+/// Whether `value` matches a field's `pattern` option (`false` when the pattern does not
+/// compile). Compiled patterns are kept: compiling one costs far more than a record write, and
+/// the `id` field of every collection has one.
+pub fn matches_pattern(pattern: &str, value: &str) -> bool {
+    static COMPILED: LazyLock<quick_cache::sync::Cache<String, Option<regex::Regex>>> =
+        LazyLock::new(|| quick_cache::sync::Cache::new(512));
+    COMPILED
+        .get_or_insert_with(pattern, || {
+            Ok::<_, std::convert::Infallible>(regex::Regex::new(pattern).ok())
+        })
+        .ok()
+        .flatten()
+        .is_some_and(|re| re.is_match(value))
+}
 
 /// Loose string conversion used by several types (PocketBase's `cast.ToString`).
 pub fn to_string_loose(value: &Value) -> String {

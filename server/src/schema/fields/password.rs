@@ -60,9 +60,7 @@ impl PasswordOptions {
             )
             .with_params(json!({"max": max})));
         }
-        if !self.pattern.is_empty()
-            && !regex::Regex::new(&self.pattern).is_ok_and(|re| re.is_match(plain))
-        {
+        if !self.pattern.is_empty() && !super::matches_pattern(&self.pattern, plain) {
             return Err(FieldError::new(
                 "validation_invalid_format",
                 "Invalid value format.",

@@ -48,17 +48,11 @@ impl TextOptions {
             )
             .with_params(json!({"max": max})));
         }
-        if !self.pattern.is_empty() {
-            match regex::Regex::new(&self.pattern) {
-                Ok(re) if re.is_match(s) => {}
-                _ => {
-                    return Err(FieldError::new(
-                        "validation_invalid_format",
-                        "Invalid value format.",
-                    )
-                    .with_params(json!({"pattern": self.pattern})));
-                }
-            }
+        if !self.pattern.is_empty() && !super::matches_pattern(&self.pattern, s) {
+            return Err(
+                FieldError::new("validation_invalid_format", "Invalid value format.")
+                    .with_params(json!({"pattern": self.pattern})),
+            );
         }
         Ok(())
     }
