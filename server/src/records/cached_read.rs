@@ -7,66 +7,64 @@ use std::sync::Arc;
 use sea_orm::DbErr;
 
 use super::Record;
-use super::cache;
+use super::cache::{self, ReadCache};
 use super::read::{self, ListQuery, ListResult, MAX_PER_PAGE, QueryPlan};
 use crate::core::Core;
 use crate::query::Sql;
 use crate::schema::Collection;
-use crate::storage::StorageError;
+use crate::storage::{DatabaseConnection, StorageError};
 
 /// The outer error is the storage being gone; the inner one is the statement failing (a filter
 /// that cannot run is the client's input).
 pub type ReadResult<T> = Result<Result<T, DbErr>, StorageError>;
 
-async fn rows(core: &Core, c: &Arc<Collection>, sql: Sql) -> ReadResult<Arc<[Record]>> {
+/// Answers `sql` from the cache (`get`), or runs it on a reader (`run`) and keeps the result
+/// (`put`) under the data version taken before the read started.
+async fn through_cache<T, R>(
+    core: &Core,
+    sql: Sql,
+    get: impl Fn(&ReadCache, &str) -> Option<T>,
+    put: impl Fn(&ReadCache, String, u64, T),
+    run: R,
+) -> ReadResult<T>
+where
+    T: Clone + Send + 'static,
+    R: FnOnce(&DatabaseConnection, Sql) -> Result<T, DbErr> + Send + 'static,
+{
     let cache = &core.read_cache;
-    let Some(version) = cache.version_for_fill() else {
-        let c = c.clone();
-        return Ok(core
-            .storage
-            .read(move |conn| read::select_rows(conn, &c, sql))
-            .await?
-            .map(Arc::from));
-    };
-    let key = cache::key(&sql);
-    if let Some(hit) = key.as_deref().and_then(|k| cache.rows(k)) {
+    let version = cache.version_for_fill();
+    let key = version.and_then(|_| cache::key(&sql));
+    if let Some(hit) = key.as_deref().and_then(|k| get(cache, k)) {
         return Ok(Ok(hit));
     }
+    let read = core.storage.read(move |conn| run(conn, sql)).await?;
+    if let (Ok(value), Some(key), Some(version)) = (&read, key, version) {
+        put(cache, key, version, value.clone());
+    }
+    Ok(read)
+}
+
+async fn rows(core: &Core, c: &Arc<Collection>, sql: Sql) -> ReadResult<Arc<[Record]>> {
     let c = c.clone();
-    let read = core
-        .storage
-        .read(move |conn| read::select_rows(conn, &c, sql))
-        .await?;
-    Ok(read.map(|rows| {
-        let rows: Arc<[Record]> = Arc::from(rows);
-        if let Some(key) = key {
-            cache.put_rows(key, version, rows.clone());
-        }
-        rows
-    }))
+    through_cache(
+        core,
+        sql,
+        ReadCache::rows,
+        ReadCache::put_rows,
+        move |conn, sql| read::select_rows(conn, &c, sql).map(Arc::from),
+    )
+    .await
 }
 
 async fn count(core: &Core, sql: Sql) -> ReadResult<i64> {
-    let cache = &core.read_cache;
-    let Some(version) = cache.version_for_fill() else {
-        return core
-            .storage
-            .read(move |conn| read::count_rows(conn, sql))
-            .await;
-    };
-    let key = cache::key(&sql);
-    if let Some(hit) = key.as_deref().and_then(|k| cache.count(k)) {
-        return Ok(Ok(hit));
-    }
-    let read = core
-        .storage
-        .read(move |conn| read::count_rows(conn, sql))
-        .await?;
-    Ok(read.inspect(|n| {
-        if let Some(key) = key {
-            cache.put_count(key, version, *n);
-        }
-    }))
+    through_cache(
+        core,
+        sql,
+        ReadCache::count,
+        ReadCache::put_count,
+        read::count_rows,
+    )
+    .await
 }
 
 /// The record with `id` if it also satisfies `plan` (rules).

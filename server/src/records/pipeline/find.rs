@@ -45,7 +45,7 @@ pub async fn find_with_rule(
         b.finish()
     };
     let found = match exec {
-        Exec::Direct => super::super::cached_read::find(core, c, id, plan).await?,
+        Exec::Direct => crate::records::cached_read::find(core, c, id, plan).await?,
         Exec::Batch(_) => {
             let (c, id) = (c.clone(), id.to_string());
             exec.read(core, move |conn| read::find_with_plan(conn, &c, &id, plan))
