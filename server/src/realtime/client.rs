@@ -133,6 +133,15 @@ impl Client {
             .unwrap_or_default()
     }
 
+    /// The subscriptions `keep` accepts, cloned (only those: the publisher asks every client
+    /// on every write, and most clients listen to other collections).
+    pub fn subscriptions_where(&self, keep: impl Fn(&Subscription) -> bool) -> Vec<Subscription> {
+        self.subscriptions
+            .read()
+            .map(|s| s.iter().filter(|s| keep(s)).cloned().collect())
+            .unwrap_or_default()
+    }
+
     pub fn has_topic(&self, topic: &str) -> bool {
         self.special
             .read()

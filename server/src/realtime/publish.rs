@@ -71,11 +71,7 @@ pub async fn publish(core: Arc<Core>, action: Action, record: Record) {
         .clients()
         .into_iter()
         .flat_map(|c| {
-            let subs: Vec<Subscription> = c
-                .subscriptions()
-                .into_iter()
-                .filter(|s| matches(s, &record))
-                .collect();
+            let subs = c.subscriptions_where(|s| matches(s, &record));
             subs.into_iter().map(move |s| (c.clone(), s))
         })
         .collect();
