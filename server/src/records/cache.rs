@@ -83,6 +83,8 @@ pub fn key(sql: &Sql) -> Option<String> {
 type RowsCache = Cache<String, Entry<Arc<[Record]>>, RowsWeight>;
 
 pub struct ReadCache {
+    /// Requests missing on the same statement take turns to fill it.
+    pub turns: super::fill_turns::FillTurns,
     version: DataVersion,
     rows: Option<RowsCache>,
     counts: Option<Cache<String, Entry<i64>, CountWeight>>,
@@ -93,6 +95,7 @@ impl ReadCache {
     pub fn new(version: DataVersion, budget: u64) -> Self {
         if budget == 0 {
             return Self {
+                turns: Default::default(),
                 version,
                 rows: None,
                 counts: None,
@@ -117,6 +120,7 @@ impl ReadCache {
             CountWeight,
         );
         Self {
+            turns: Default::default(),
             version,
             rows: Some(rows),
             counts: Some(counts),

@@ -19,7 +19,8 @@ use crate::storage::{DatabaseConnection, StorageError};
 pub type ReadResult<T> = Result<Result<T, DbErr>, StorageError>;
 
 /// Answers `sql` from the cache (`get`), or runs it on a reader (`run`) and keeps the result
-/// (`put`) under the data version taken before the read started.
+/// (`put`) under the data version taken just before the read. Concurrent misses on the same
+/// statement wait for the first one's read and find its result ([`super::fill_turns`]).
 async fn through_cache<T, R>(
     core: &Core,
     sql: Sql,
@@ -32,13 +33,21 @@ where
     R: FnOnce(&DatabaseConnection, Sql) -> Result<T, DbErr> + Send + 'static,
 {
     let cache = &core.read_cache;
-    let version = cache.version_for_fill();
-    let key = version.and_then(|_| cache::key(&sql));
-    if let Some(hit) = key.as_deref().and_then(|k| get(cache, k)) {
+    let key = cache.version_for_fill().and_then(|_| cache::key(&sql));
+    let Some(key) = key else {
+        return core.storage.read(move |conn| run(conn, sql)).await;
+    };
+    if let Some(hit) = get(cache, &key) {
         return Ok(Ok(hit));
     }
+    let _turn = cache.turns.take(&key).await;
+    // Filled while we waited for the turn (or just before we took it)?
+    if let Some(hit) = get(cache, &key) {
+        return Ok(Ok(hit));
+    }
+    let version = cache.version_for_fill();
     let read = core.storage.read(move |conn| run(conn, sql)).await?;
-    if let (Ok(value), Some(key), Some(version)) = (&read, key, version) {
+    if let (Ok(value), Some(version)) = (&read, version) {
         put(cache, key, version, value.clone());
     }
     Ok(read)

@@ -7,6 +7,7 @@ pub mod codec;
 pub mod exec;
 pub mod expand;
 pub mod fields_picker;
+pub mod fill_turns;
 pub mod persist;
 pub mod pipeline;
 pub mod prepare;
