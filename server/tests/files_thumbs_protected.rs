@@ -103,22 +103,7 @@ async fn thumbnails_have_the_requested_size_and_are_cached() {
 }
 
 async fn user_token(s: &TestServer, email: &str) -> String {
-    let r = s
-        .post(
-            "/api/collections/users/records",
-            json!({"email": email, "password": "password123", "passwordConfirm": "password123"}),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let r = s
-        .post(
-            "/api/collections/users/auth-with-password",
-            json!({"identity": email, "password": "password123"}),
-            None,
-        )
-        .await;
-    r.body["token"].as_str().expect("token").to_string()
+    s.signup_and_login(email).await.1
 }
 
 async fn file_token(s: &TestServer, auth: &str) -> String {

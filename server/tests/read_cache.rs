@@ -227,29 +227,10 @@ async fn rules_that_depend_on_the_requester_give_each_requester_their_own_rows()
     let s = TestServer::start().await;
     s.su_patch("/api/collections/users", json!({"createRule": ""}))
         .await;
-    let mut tokens = Vec::new();
-    for name in ["ann", "bob"] {
-        let email = format!("{name}@example.com");
-        let r = s
-            .post(
-                "/api/collections/users/records",
-                json!({"email": email, "password": "password123", "passwordConfirm": "password123"}),
-                None,
-            )
-            .await;
-        assert_eq!(r.status, 200, "{}", r.body);
-        let r = s
-            .post(
-                "/api/collections/users/auth-with-password",
-                json!({"identity": email, "password": "password123"}),
-                None,
-            )
-            .await;
-        tokens.push((
-            r.body["record"]["id"].as_str().expect("id").to_string(),
-            r.body["token"].as_str().expect("token").to_string(),
-        ));
-    }
+    let tokens = [
+        s.signup_and_login("ann@example.com").await,
+        s.signup_and_login("bob@example.com").await,
+    ];
     s.create_collection(json!({
         "name": "notes", "type": "base",
         "listRule": "owner = @request.auth.id", "viewRule": "owner = @request.auth.id",

@@ -159,6 +159,31 @@ impl TestServer {
         r.body
     }
 
+    /// Signs `email` up in `users` (password `password123`; the collection's create rule must
+    /// allow it) and logs in: returns the record id and the token.
+    pub async fn signup_and_login(&self, email: &str) -> (String, String) {
+        let r = self
+            .post(
+                "/api/collections/users/records",
+                json!({"email": email, "password": "password123", "passwordConfirm": "password123"}),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = self
+            .post(
+                "/api/collections/users/auth-with-password",
+                json!({"identity": email, "password": "password123"}),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        (
+            r.body["record"]["id"].as_str().expect("id").to_string(),
+            r.body["token"].as_str().expect("token").to_string(),
+        )
+    }
+
     /// Counts rows of a table by reading the SQLite file directly (read-only).
     pub fn count_rows(&self, table: &str) -> i64 {
         let conn = rusqlite::Connection::open_with_flags(
