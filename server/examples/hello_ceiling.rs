@@ -24,19 +24,10 @@ async fn main() -> std::io::Result<()> {
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:8099".to_string());
     HttpServer::new(|| {
-        App::new()
-            .route(
-                "/api/collections/{collection}/records/{id}",
-                web::get().to(record),
-            )
-            .route(
-                "/hello",
-                web::get().to(|| async {
-                    HttpResponse::Ok()
-                        .content_type("application/json")
-                        .body(RECORD)
-                }),
-            )
+        App::new().route(
+            "/api/collections/{collection}/records/{id}",
+            web::get().to(record),
+        )
     })
     .bind(addr)?
     .run()

@@ -3,12 +3,10 @@
 //! read the claims unverified → the type must match → load the record of the claimed auth
 //! collection → verify HS256 with `tokenKey + <kind>Token.secret` and the expiry.
 
-use std::sync::Arc;
-
 use super::tokens::{self, Claims};
 use crate::core::Core;
 use crate::error::{ApiError, msg};
-use crate::records::{Record, read};
+use crate::records::{Record, cached_read};
 
 /// The collection option holding a token kind's secret and duration.
 pub fn option_key(kind: &str) -> &'static str {
@@ -61,11 +59,7 @@ pub async fn find_record(core: &Core, token: &str, kind: &str) -> Option<(Record
         .as_ref()?
         .token_secret(option_key(kind))
         .to_string();
-    let c: Arc<_> = collection.clone();
-    let id = claims.id.clone();
-    let record = core
-        .storage
-        .read(move |conn| read::find_by_id(conn, &c, &id))
+    let record = cached_read::find_by_id(core, &collection, &claims.id)
         .await
         .ok()?
         .ok()??;

@@ -6,7 +6,7 @@ use super::AuthInfo;
 use super::tokens::{self, Claims};
 use crate::core::Core;
 use crate::error::ApiError;
-use crate::records::{Record, read};
+use crate::records::{Record, cached_read, read};
 
 /// Resolves a raw token. Any problem (malformed, unknown record, bad signature, expired, not an
 /// auth token) yields `None`; callers decide whether that means guest or 401.
@@ -22,11 +22,7 @@ pub async fn resolve_token(core: &Core, raw: &str) -> Option<AuthInfo> {
     let collection = core.schema.load().by_id(&claims.collection_id)?;
     let auth = collection.auth.as_ref()?;
     let secret = auth.token_secret("authToken").to_string();
-    let c = collection.clone();
-    let id = claims.id.clone();
-    let record = core
-        .storage
-        .read(move |conn| read::find_by_id(conn, &c, &id))
+    let record = cached_read::find_by_id(core, &collection, &claims.id)
         .await
         .ok()?
         .ok()??;

@@ -55,6 +55,25 @@ impl LocalStore {
         p.extend(key.split('/'));
         Ok(p)
     }
+
+    /// Removes `path` with `remove` (a missing path is fine), then the folders it leaves empty.
+    async fn remove(
+        &self,
+        path: PathBuf,
+        remove: fn(&Path) -> std::io::Result<()>,
+    ) -> Result<(), StoreError> {
+        let root = self.root.clone();
+        blocking(move || {
+            match remove(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
+            prune_empty(&root, path.parent());
+            Ok(())
+        })
+        .await
+    }
 }
 
 fn write_atomic(root: &Path, path: &Path, data: &[u8]) -> Result<(), StoreError> {
@@ -170,31 +189,13 @@ impl FileStore for LocalStore {
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
-        let path = self.path(key)?;
-        let root = self.root.clone();
-        blocking(move || {
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e.into()),
-            }
-            prune_empty(&root, path.parent());
-            Ok(())
-        })
-        .await
+        self.remove(self.path(key)?, |p| std::fs::remove_file(p))
+            .await
     }
 
     async fn delete_prefix(&self, prefix: &str) -> Result<(), StoreError> {
-        let path = self.path(checked_prefix(prefix)?)?;
-        let root = self.root.clone();
-        blocking(move || {
-            match std::fs::remove_dir_all(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e.into()),
-            }
-            prune_empty(&root, path.parent());
-            Ok(())
+        self.remove(self.path(checked_prefix(prefix)?)?, |p| {
+            std::fs::remove_dir_all(p)
         })
         .await
     }

@@ -88,6 +88,11 @@ pub async fn find(
     Ok(found.map(|rows| rows.first().cloned()))
 }
 
+/// The record with `id` (no rule), e.g. the record a token names.
+pub async fn find_by_id(core: &Core, c: &Arc<Collection>, id: &str) -> ReadResult<Option<Record>> {
+    find(core, c, id, QueryPlan::default()).await
+}
+
 /// One page of records (and the total unless skipped), like [`read::list`].
 pub async fn list(core: &Core, c: &Arc<Collection>, lq: &ListQuery) -> ReadResult<ListResult> {
     let page = Ord::max(lq.page, 1);
