@@ -98,7 +98,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
         let (server, addr) = crate::http::serve(app.core.clone(), config.http, config.max_body, config.workers)?;
         tracing::info!(%addr, dir = %config.dir.display(), "Server started at http://{addr}");
         eprintln!("Server started at http://{addr}\n├─ REST API:  http://{addr}/api/\n└─ API docs:  http://{addr}/api/docs");
-        // actix handles SIGINT/SIGTERM: stops accepting, lets in-flight requests finish.
+        // http::serve handles SIGINT/SIGTERM: stops accepting, lets in-flight requests finish.
         server.await?;
         anyhow::Ok(())
     })?;
