@@ -1,6 +1,7 @@
-//! Where record work runs: directly (reads on a reader thread, each write in its own
-//! transaction on the writer) or inside a batch [`Session`] (everything in one transaction,
-//! after-success hooks deferred until it commits).
+//! Where record work runs: directly (reads on a reader thread; each write in its own savepoint
+//! of a writer transaction that writes queued together share, see `storage::writer`) or inside
+//! a batch [`Session`] (everything in one transaction, after-success hooks deferred until it
+//! commits).
 
 use std::sync::{Arc, Mutex};
 
@@ -81,28 +82,11 @@ impl Exec {
     {
         let cache = core.schema.clone();
         match self {
-            Self::Direct => {
-                core.storage
-                    .write(move |conn| {
-                        let snapshot = cache.load();
-                        let txn = crate::storage::begin_write(conn)
-                            .map_err(|e| PersistError::Db(e).into_api(message))?;
-                        match f(&AnyConn::Txn(&txn), &snapshot) {
-                            Ok(v) => {
-                                txn.commit()
-                                    .map_err(|e| PersistError::Db(e).into_api(message))?;
-                                Ok(v)
-                            }
-                            Err(e) => {
-                                if let Err(rb) = txn.rollback() {
-                                    tracing::error!(error = %rb, "rollback failed");
-                                }
-                                Err(e.into_api(message))
-                            }
-                        }
-                    })
-                    .await?
-            }
+            Self::Direct => core
+                .storage
+                .write_grouped(move |txn| f(&AnyConn::Txn(txn), &cache.load()))
+                .await?
+                .map_err(|e| e.into_api(message)),
             Self::Batch(b) => {
                 b.session
                     .run(move |conn| f(conn, &cache.load()).map_err(|e| e.into_api(message)))

@@ -1,6 +1,7 @@
 //! Database access: thread-confined SQLite connections (one writer thread, N read-only reader
 //! threads). Async handlers send a closure and await a oneshot reply; a write transaction runs
-//! entirely inside one job, never across an `.await`.
+//! entirely inside one job, never across an `.await`. Record writes queued together share one
+//! transaction (group commit, [`writer`]).
 //!
 //! Everything above this module sees [`Storage`], [`Db`] (a connection or transaction) and
 //! [`StorageError`]; SQL dialect details live in [`dialect`].
@@ -12,6 +13,7 @@ pub mod migrations;
 pub mod session;
 pub mod sqlite;
 pub mod version;
+mod writer;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -23,6 +25,7 @@ pub use sea_orm::{
 };
 pub use session::Session;
 pub use version::DataVersion;
+use writer::WriterJob;
 
 use crate::error::ApiError;
 
@@ -56,22 +59,18 @@ pub fn begin_write(conn: &DatabaseConnection) -> Result<DatabaseTransaction, DbE
 pub struct Storage {
     /// Moves whenever the writer commits (see [`version`]).
     pub version: DataVersion,
-    pub(crate) writer: Mutex<Option<flume::Sender<Job>>>,
+    pub(crate) writer: Mutex<Option<flume::Sender<WriterJob>>>,
     readers: Mutex<Option<flume::Sender<Job>>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
 
-/// Starts a thread that opens its own connection (connections are not `Send`) and runs jobs
-/// until the channel closes; after each job the data version (writer only) settles. Returns once
-/// the connection is open (or failed to open).
-fn spawn_worker<O>(
-    name: String,
-    open: O,
-    rx: flume::Receiver<Job>,
-    version: Option<DataVersion>,
-) -> anyhow::Result<JoinHandle<()>>
+/// Starts a thread that opens its own connection (connections are not `Send`) and hands it to
+/// `serve`, which runs jobs until its channel closes. Returns once the connection is open (or
+/// failed to open).
+fn spawn_worker<O, S>(name: String, open: O, serve: S) -> anyhow::Result<JoinHandle<()>>
 where
     O: FnOnce() -> anyhow::Result<DatabaseConnection> + Send + 'static,
+    S: FnOnce(&DatabaseConnection) + Send + 'static,
 {
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), String>>();
     let handle = std::thread::Builder::new().name(name).spawn(move || {
@@ -85,16 +84,7 @@ where
                 return;
             }
         };
-        while let Ok(job) = rx.recv() {
-            // A panicking job must not take the connection's thread down with it; its caller
-            // sees the dropped reply channel as an error.
-            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&conn))).is_err() {
-                tracing::error!("database job panicked");
-            }
-            if let Some(v) = &version {
-                v.settle();
-            }
-        }
+        serve(&conn);
         if let Err(e) = conn.close_by_ref() {
             tracing::warn!(error = %e, "closing database connection");
         }
@@ -106,11 +96,22 @@ where
     }
 }
 
+/// A reader thread's loop: one job after another until the channel closes.
+fn serve_reads(conn: &DatabaseConnection, rx: &flume::Receiver<Job>) {
+    while let Ok(job) = rx.recv() {
+        // A panicking job must not take the connection's thread down with it; its caller
+        // sees the dropped reply channel as an error.
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(conn))).is_err() {
+            tracing::error!("database job panicked");
+        }
+    }
+}
+
 impl Storage {
     /// Opens (creating if needed) the database file and starts the writer and `readers` reader
     /// threads. System migrations run on the writer before this returns.
     pub fn open(path: &Path, readers: usize) -> anyhow::Result<Self> {
-        let (wtx, wrx) = flume::unbounded::<Job>();
+        let (wtx, wrx) = flume::unbounded::<WriterJob>();
         let (rtx, rrx) = flume::unbounded::<Job>();
         let p = path.to_path_buf();
         let version = DataVersion::default();
@@ -122,8 +123,10 @@ impl Storage {
                 migrations::run(&conn)?;
                 Ok(conn)
             },
-            wrx,
-            Some(version.clone()),
+            {
+                let version = version.clone();
+                move |conn| writer::serve(conn, &wrx, &version)
+            },
         )?;
         let mut threads = vec![writer];
         for i in 0..readers.max(1) {
@@ -131,8 +134,10 @@ impl Storage {
             threads.push(spawn_worker(
                 format!("cairn-db-reader-{i}"),
                 move || sqlite::open(&p, None),
-                rrx.clone(),
-                None,
+                {
+                    let rx = rrx.clone();
+                    move |conn| serve_reads(conn, &rx)
+                },
             )?);
         }
         Ok(Self {
@@ -143,29 +148,27 @@ impl Storage {
         })
     }
 
-    pub(crate) fn sender(
-        slot: &Mutex<Option<flume::Sender<Job>>>,
-    ) -> Result<flume::Sender<Job>, StorageError> {
-        slot.lock()
+    /// Queues `job` on the channel in `slot` (gone once storage is closed).
+    pub(crate) fn send<J>(
+        slot: &Mutex<Option<flume::Sender<J>>>,
+        job: J,
+    ) -> Result<(), StorageError> {
+        let tx = slot
+            .lock()
             .map_err(|_| StorageError::Closed)?
             .clone()
-            .ok_or(StorageError::Closed)
+            .ok_or(StorageError::Closed)?;
+        tx.send(job).map_err(|_| StorageError::Closed)
     }
 
-    async fn run<T, F>(slot: &Mutex<Option<flume::Sender<Job>>>, f: F) -> Result<T, StorageError>
+    /// Wraps `f` as a job whose result goes to `reply` (the receiver may have gone away when a
+    /// client disconnected; the work is done anyway).
+    fn job<T, F>(f: F, reply: impl FnOnce(T) + Send + 'static) -> Job
     where
         T: Send + 'static,
         F: FnOnce(&DatabaseConnection) -> T + Send + 'static,
     {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move |conn| {
-            // The receiver may have gone away (client disconnected); the work is done anyway.
-            let _ = tx.send(f(conn));
-        });
-        Self::sender(slot)?
-            .send(job)
-            .map_err(|_| StorageError::Closed)?;
-        rx.await.map_err(|_| StorageError::Closed)
+        Box::new(move |conn| reply(f(conn)))
     }
 
     /// Runs `f` on a read-only connection.
@@ -174,7 +177,9 @@ impl Storage {
         T: Send + 'static,
         F: FnOnce(&DatabaseConnection) -> T + Send + 'static,
     {
-        Self::run(&self.readers, f).await
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        Self::send(&self.readers, Self::job(f, move |v| drop(tx.send(v))))?;
+        rx.await.map_err(|_| StorageError::Closed)
     }
 
     /// Runs `f` on the writer connection (callers open their own transaction).
@@ -183,7 +188,40 @@ impl Storage {
         T: Send + 'static,
         F: FnOnce(&DatabaseConnection) -> T + Send + 'static,
     {
-        Self::run(&self.writer, f).await
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job = Self::job(f, move |v| drop(tx.send(v)));
+        Self::send(&self.writer, WriterJob::Solo(job))?;
+        rx.await.map_err(|_| StorageError::Closed)
+    }
+
+    /// Runs `f` in a transaction on the writer that it may share with other queued
+    /// `write_grouped` calls (see [`writer`]): `Ok` keeps its changes, `Err` rolls back only
+    /// them. The answer comes once the shared transaction has committed; if that commit fails,
+    /// the answer is its error even though `f` succeeded.
+    pub async fn write_grouped<T, E, F>(&self, f: F) -> Result<Result<T, E>, StorageError>
+    where
+        T: Send + 'static,
+        E: From<DbErr> + Send + 'static,
+        F: FnOnce(&DatabaseTransaction) -> Result<T, E> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel::<Result<T, E>>();
+        let job: writer::GroupedWrite =
+            Box::new(move |txn| match txn.map_err(E::from).and_then(f) {
+                Ok(v) => (
+                    true,
+                    Box::new(move |outcome: Result<(), DbErr>| {
+                        let _ = tx.send(outcome.map(|()| v).map_err(E::from));
+                    }),
+                ),
+                Err(e) => (
+                    false,
+                    Box::new(move |_| {
+                        let _ = tx.send(Err(e));
+                    }),
+                ),
+            });
+        Self::send(&self.writer, WriterJob::Grouped(job))?;
+        rx.await.map_err(|_| StorageError::Closed)
     }
 
     /// Blocking variant of [`Storage::write`] for the CLI and start-up.
@@ -193,12 +231,8 @@ impl Storage {
         F: FnOnce(&DatabaseConnection) -> T + Send + 'static,
     {
         let (tx, rx) = std::sync::mpsc::channel();
-        let job: Job = Box::new(move |conn| {
-            let _ = tx.send(f(conn));
-        });
-        Self::sender(&self.writer)?
-            .send(job)
-            .map_err(|_| StorageError::Closed)?;
+        let job = Self::job(f, move |v| drop(tx.send(v)));
+        Self::send(&self.writer, WriterJob::Solo(job))?;
         rx.recv().map_err(|_| StorageError::Closed)
     }
 

@@ -63,9 +63,7 @@ impl Storage {
                 }
             }
         });
-        Self::sender(&self.writer)?
-            .send(job)
-            .map_err(|_| StorageError::Closed)?;
+        Self::send(&self.writer, super::WriterJob::Solo(job))?;
         ready_rx.await.map_err(|_| StorageError::Closed)??;
         Ok(Session { tx })
     }
