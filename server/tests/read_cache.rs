@@ -272,3 +272,78 @@ async fn rules_that_depend_on_the_requester_give_each_requester_their_own_rows()
     }
     s.stop().await;
 }
+
+#[tokio::test]
+async fn expansions_are_per_requester_and_follow_writes() {
+    let s = TestServer::start().await;
+    s.su_patch("/api/collections/users", json!({"createRule": ""}))
+        .await;
+    let (ann, ann_token) = s.signup_and_login("ann@example.com").await;
+    let (_, bob_token) = s.signup_and_login("bob@example.com").await;
+    s.create_collection(json!({
+        "name": "notes", "type": "base", "listRule": "", "viewRule": "", "createRule": "",
+        "fields": [{"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1}],
+    }))
+    .await;
+    let r = s
+        .post(
+            "/api/collections/notes/records",
+            json!({"owner": ann}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let list = "/api/collections/notes/records?expand=owner";
+    let expanded = |r: &Resp| r.body["items"][0]["expand"].clone();
+
+    // users' view rule is `id = @request.auth.id`: only Ann sees her record expanded, and each
+    // requester keeps getting their own answer once the statements are cached.
+    for _ in 0..3 {
+        let mine = s
+            .send(reqwest::Method::GET, list, None, Some(&ann_token))
+            .await;
+        assert_eq!(expanded(&mine)["owner"]["id"], json!(ann), "{}", mine.body);
+        let theirs = s
+            .send(reqwest::Method::GET, list, None, Some(&bob_token))
+            .await;
+        assert_eq!(expanded(&theirs), json!({}), "{}", theirs.body);
+        assert_eq!(expanded(&s.guest_get(list).await), json!({}));
+    }
+
+    // A write to the expanded record shows in the next expansion, forward and back.
+    let user = format!("/api/collections/users/records/{ann}");
+    for name in ["Ann", "Annie"] {
+        let r = s
+            .send(
+                reqwest::Method::PATCH,
+                &user,
+                Some(json!({"name": name})),
+                Some(&ann_token),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let mine = s
+            .send(reqwest::Method::GET, list, None, Some(&ann_token))
+            .await;
+        assert_eq!(expanded(&mine)["owner"]["name"], json!(name));
+    }
+    let back = format!("{user}?expand=notes_via_owner");
+    for n in 1..=3 {
+        let me = s
+            .send(reqwest::Method::GET, &back, None, Some(&ann_token))
+            .await;
+        let notes = me.body["expand"]["notes_via_owner"]
+            .as_array()
+            .map_or(0, Vec::len);
+        assert_eq!(notes, n, "{}", me.body);
+        let r = s
+            .post(
+                "/api/collections/notes/records",
+                json!({"owner": ann}),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    s.stop().await;
+}

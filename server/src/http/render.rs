@@ -1,5 +1,5 @@
 //! Rendering records for a response: serialization for the requester plus `?expand=` (which
-//! needs the database, so it runs on a reader thread).
+//! reads the related records: through the read cache, or inside the batch).
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::records::exec::Exec;
 use crate::records::expand::{self, ExpandTree};
 use crate::records::resolver::RequestInfo;
-use crate::records::{Record, serialize};
+use crate::records::{Record, cached_read, serialize};
 
 /// Records as JSON for `info.auth`, expanded when `expand` is non-empty.
 pub async fn records(
@@ -38,10 +38,21 @@ pub async fn records_with(
     };
     info.context = "expand".into();
     let snapshot = core.schema.load();
-    exec.read(core, move |conn| {
-        expand::render(conn, &snapshot, &info, &records, Some(&tree))
-    })
-    .await?
+    match exec {
+        Exec::Direct => cached_read::expand(core, snapshot, info, records, tree).await?,
+        Exec::Batch(_) => {
+            exec.read(core, move |conn| {
+                expand::render(
+                    &expand::Direct(conn),
+                    &snapshot,
+                    &info,
+                    &records,
+                    Some(&tree),
+                )
+            })
+            .await?
+        }
+    }
     .map_err(ApiError::internal)
 }
 

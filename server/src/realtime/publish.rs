@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::client::{Client, Message, Subscription};
 use crate::core::Core;
 use crate::records::exec::Exec;
-use crate::records::expand::{self, ExpandTree};
+use crate::records::expand::ExpandTree;
 use crate::records::fields_picker::FieldsPicker;
 use crate::records::resolver::RequestInfo;
 use crate::records::rules::{Gate, gate};
@@ -179,10 +179,7 @@ async fn render(
             let snapshot = core.schema.load();
             let records = vec![record.clone()];
             let fallback = crate::records::serialize::to_json(record, &info.auth);
-            Exec::Direct
-                .read(core, move |conn| {
-                    expand::render(conn, &snapshot, &info, &records, Some(&tree))
-                })
+            crate::records::cached_read::expand(core, snapshot, info, records, tree)
                 .await
                 .ok()
                 .and_then(Result::ok)

@@ -1,17 +1,21 @@
 //! Reads outside a batch, through the read cache ([`super::cache`]): a hit answers on the
 //! calling thread; a miss runs on a reader thread and fills the cache with what it read, tagged
-//! with the data version taken before the read started.
+//! with the data version taken before the read started. Expansions (`?expand=`) read the same
+//! way, statement by statement.
 
 use std::sync::Arc;
 
 use sea_orm::DbErr;
+use serde_json::Value;
 
 use super::Record;
 use super::cache::{self, ReadCache};
+use super::expand::{self, ExpandTree, Source};
 use super::read::{self, ListQuery, ListResult, MAX_PER_PAGE, QueryPlan};
+use super::resolver::RequestInfo;
 use crate::core::Core;
 use crate::query::Sql;
-use crate::schema::Collection;
+use crate::schema::{Collection, Snapshot};
 use crate::storage::{DatabaseConnection, StorageError};
 
 /// The outer error is the storage being gone; the inner one is the statement failing (a filter
@@ -119,4 +123,83 @@ pub async fn list(core: &Core, c: &Arc<Collection>, lq: &ListQuery) -> ReadResul
         total_pages,
         items: items.to_vec(),
     }))
+}
+
+/// Why a render from the cache alone stopped.
+enum Miss {
+    NotCached,
+    Db(DbErr),
+}
+
+impl From<DbErr> for Miss {
+    fn from(e: DbErr) -> Self {
+        Self::Db(e)
+    }
+}
+
+/// The cache and nothing else: the first statement it does not hold ends the render.
+struct CacheOnly<'a>(&'a ReadCache);
+
+impl Source for CacheOnly<'_> {
+    type Error = Miss;
+
+    fn rows(&self, _: &Arc<Collection>, sql: Sql) -> Result<Arc<[Record]>, Miss> {
+        let key = cache::key(&sql).ok_or(Miss::NotCached)?;
+        self.0.rows(&key).ok_or(Miss::NotCached)
+    }
+}
+
+/// On a reader thread: the cache, else the connection, keeping what was read (tagged with the
+/// version taken before the read, as in [`through_cache`]).
+struct Filling<'a> {
+    conn: &'a DatabaseConnection,
+    cache: &'a ReadCache,
+}
+
+impl Source for Filling<'_> {
+    type Error = DbErr;
+
+    fn rows(&self, c: &Arc<Collection>, sql: Sql) -> Result<Arc<[Record]>, DbErr> {
+        let version = self.cache.version_for_fill();
+        let Some(key) = version.and_then(|_| cache::key(&sql)) else {
+            return expand::Direct(self.conn).rows(c, sql);
+        };
+        if let Some(hit) = self.cache.rows(&key) {
+            return Ok(hit);
+        }
+        let rows = expand::Direct(self.conn).rows(c, sql)?;
+        if let Some(version) = version {
+            self.cache.put_rows(key, version, rows.clone());
+        }
+        Ok(rows)
+    }
+}
+
+/// `records` rendered for the requester with `tree` expanded ([`expand::render`]): from the
+/// cache alone on the calling thread when it holds every statement, else on a reader thread.
+pub async fn expand(
+    core: &Arc<Core>,
+    snapshot: Arc<Snapshot>,
+    info: RequestInfo,
+    records: Vec<Record>,
+    tree: ExpandTree,
+) -> ReadResult<Vec<Value>> {
+    if core.read_cache.version_for_fill().is_some() {
+        let src = CacheOnly(&core.read_cache);
+        match expand::render(&src, &snapshot, &info, &records, Some(&tree)) {
+            Ok(rendered) => return Ok(Ok(rendered)),
+            Err(Miss::Db(e)) => return Ok(Err(e)),
+            Err(Miss::NotCached) => {}
+        }
+    }
+    let core2 = core.clone();
+    core.storage
+        .read(move |conn| {
+            let src = Filling {
+                conn,
+                cache: &core2.read_cache,
+            };
+            expand::render(&src, &snapshot, &info, &records, Some(&tree))
+        })
+        .await
 }

@@ -2,7 +2,8 @@
 //! (`comments_via_post`) and nested paths (`post.author`, up to 6 levels). Targets are fetched in
 //! one query per path segment and filtered by the target collection's view rule for the
 //! requester. Invalid paths are ignored; a branch with an invalid descendant is dropped whole,
-//! as PocketBase does.
+//! as PocketBase does. Where the rows come from is a [`Source`]: a connection ([`Direct`]), or
+//! the read cache (`cached_read::expand`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -19,6 +20,24 @@ use crate::query::Sql;
 use crate::query::sql::quote;
 use crate::schema::fields::list_items;
 use crate::schema::{Collection, FieldKind, Snapshot};
+
+/// Where expansion reads come from.
+pub trait Source {
+    type Error: From<DbErr>;
+    /// The rows selected by `sql`, a statement from [`read::select_sql`] on `c`.
+    fn rows(&self, c: &Arc<Collection>, sql: Sql) -> Result<Arc<[Record]>, Self::Error>;
+}
+
+/// Reads straight from a connection (inside a batch, or when the cache cannot be used).
+pub struct Direct<'a, C>(pub &'a C);
+
+impl<C: ConnectionTrait> Source for Direct<'_, C> {
+    type Error = DbErr;
+
+    fn rows(&self, c: &Arc<Collection>, sql: Sql) -> Result<Arc<[Record]>, DbErr> {
+        read::select_rows(self.0, c, sql).map(Arc::from)
+    }
+}
 
 /// Max nesting of expand paths.
 pub const MAX_DEPTH: usize = 6;
@@ -129,20 +148,20 @@ fn in_condition(column: String, ids: &[String]) -> Sql {
 }
 
 /// Renders `records` (all of collection `c`) for the requester with `tree` expanded.
-pub fn render(
-    conn: &impl ConnectionTrait,
+pub fn render<S: Source>(
+    src: &S,
     snapshot: &Snapshot,
     info: &RequestInfo,
     records: &[Record],
     tree: Option<&ExpandTree>,
-) -> Result<Vec<Value>, DbErr> {
+) -> Result<Vec<Value>, S::Error> {
     let mut out: Vec<Value> = records
         .iter()
         .map(|r| serialize::to_json(r, &info.auth))
         .collect();
     if let (Some(tree), Some(first)) = (tree, records.first()) {
         let c = first.collection.clone();
-        let (expanded, any_valid) = expand_level(conn, snapshot, info, &c, records, tree)?;
+        let (expanded, any_valid) = expand_level(src, snapshot, info, &c, records, tree)?;
         // Like PocketBase: once a valid path was asked for, every record carries `expand`
         // (possibly `{}`); only entirely invalid requests leave the key out.
         if any_valid {
@@ -156,16 +175,19 @@ pub fn render(
     Ok(out)
 }
 
-/// For each record, its `expand` object (empty when nothing expanded), and whether any path at
-/// this level was valid.
-fn expand_level(
-    conn: &impl ConnectionTrait,
+/// Each record's `expand` object (empty when nothing expanded), and whether any path at the
+/// level was valid.
+type Level = (Vec<Map<String, Value>>, bool);
+
+/// Expands `tree`'s first level for `records` (and, recursively, the levels below).
+fn expand_level<S: Source>(
+    src: &S,
     snapshot: &Snapshot,
     info: &RequestInfo,
     c: &Arc<Collection>,
     records: &[Record],
     tree: &ExpandTree,
-) -> Result<(Vec<Map<String, Value>>, bool), DbErr> {
+) -> Result<Level, S::Error> {
     let superuser = info.auth.is_superuser();
     let mut result: Vec<Map<String, Value>> = vec![Map::new(); records.len()];
     let mut any_valid = false;
@@ -185,7 +207,7 @@ fn expand_level(
         };
         any_valid = true;
         let table = quote(&target.name);
-        let fetched: Vec<Record> = match &link {
+        let fetched: Arc<[Record]> = match &link {
             Link::Forward { field, .. } => {
                 let mut ids: Vec<String> = Vec::new();
                 for r in records {
@@ -199,7 +221,10 @@ fn expand_level(
                     continue;
                 }
                 let plan = plan.with_condition(in_condition(format!("{table}.\"id\""), &ids));
-                read::select(conn, &target, &plan, ids.len() as u64, 0)?
+                src.rows(
+                    &target,
+                    read::select_sql(&target, &plan, ids.len() as u64, 0),
+                )?
             }
             Link::Back {
                 field, multiple, ..
@@ -215,12 +240,10 @@ fn expand_level(
                 } else {
                     in_condition(column, &ids)
                 };
-                read::select(
-                    conn,
+                let plan = plan.with_condition(cond);
+                src.rows(
                     &target,
-                    &plan.with_condition(cond),
-                    MAX_BACK_RELATIONS,
-                    0,
+                    read::select_sql(&target, &plan, MAX_BACK_RELATIONS, 0),
                 )?
             }
         };
@@ -230,7 +253,7 @@ fn expand_level(
                 .map(|r| serialize::to_json(r, &info.auth))
                 .collect()
         } else {
-            render(conn, snapshot, info, &fetched, Some(sub))?
+            render(src, snapshot, info, &fetched, Some(sub))?
         };
         let by_id: HashMap<&str, &Value> = fetched
             .iter()
