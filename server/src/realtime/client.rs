@@ -5,6 +5,7 @@ use std::sync::RwLock;
 use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 
+use super::index::TopicChanges;
 use crate::auth::AuthInfo;
 use crate::error::{ApiError, FieldError, FieldErrors};
 
@@ -103,16 +104,19 @@ pub struct Client {
     /// Topics other than record topics (e.g. `@oauth2`), kept verbatim.
     special: RwLock<Vec<String>>,
     tx: mpsc::Sender<Message>,
+    /// Told about every change of topics (the broker's topic index).
+    changes: TopicChanges,
 }
 
 impl Client {
-    pub fn new(id: String, tx: mpsc::Sender<Message>) -> Self {
+    pub fn new(id: String, tx: mpsc::Sender<Message>, changes: TopicChanges) -> Self {
         Self {
             id,
             auth: RwLock::default(),
             subscriptions: RwLock::default(),
             special: RwLock::default(),
             tx,
+            changes,
         }
     }
 
@@ -155,6 +159,7 @@ impl Client {
             *s = subs;
             *sp = special;
         }
+        self.changes.bump();
         Ok(())
     }
 
@@ -181,6 +186,7 @@ impl Client {
                 sp.retain(|x| !topics.contains(x));
             }
         }
+        self.changes.bump();
     }
 
     /// Queues a message; `false` when the queue is full or the client is gone (the caller

@@ -1,9 +1,11 @@
 //! Realtime: a transport-agnostic broker. It keeps clients (auth snapshot, topics, a bounded
 //! queue each) and, after a write commits, fans the change out to every subscriber allowed to
-//! see it (list rule for `c/*`, view rule for `c/ID`, evaluated as that subscriber). SSE and
-//! WebSocket transports live in `http`.
+//! see it (list rule for `c/*`, view rule for `c/ID`, evaluated as that subscriber); only the
+//! clients subscribed to the written collection are asked ([`index`]). SSE and WebSocket
+//! transports live in `http`.
 
 pub mod client;
+mod index;
 pub mod publish;
 
 use std::collections::HashMap;
@@ -21,6 +23,8 @@ type Change = (Action, crate::records::Record);
 #[derive(Default)]
 pub struct Broker {
     clients: RwLock<HashMap<String, Arc<Client>>>,
+    /// Which clients listen to which collection.
+    index: index::TopicIndex,
     /// One publisher task delivers changes in the order they were queued.
     publisher: std::sync::OnceLock<mpsc::UnboundedSender<Change>>,
 }
@@ -58,10 +62,11 @@ impl Broker {
     pub fn register(&self) -> (Arc<Client>, mpsc::Receiver<Message>) {
         let (tx, rx) = mpsc::channel(QUEUE_SIZE);
         let id = crate::schema::ids::random_alnum(40);
-        let client = Arc::new(Client::new(id.clone(), tx));
+        let client = Arc::new(Client::new(id.clone(), tx, self.index.changes()));
         if let Ok(mut clients) = self.clients.write() {
             clients.insert(id, client.clone());
         }
+        self.index.changes().bump();
         (client, rx)
     }
 
@@ -69,6 +74,7 @@ impl Broker {
         if let Ok(mut clients) = self.clients.write() {
             clients.remove(id);
         }
+        self.index.changes().bump();
     }
 
     pub fn get(&self, id: &str) -> Option<Arc<Client>> {
@@ -81,6 +87,11 @@ impl Broker {
             .read()
             .map(|c| c.values().cloned().collect())
             .unwrap_or_default()
+    }
+
+    /// The connected clients with a subscription to collection `c` (by id or name).
+    pub fn listeners(&self, c: &crate::schema::Collection) -> Vec<Arc<Client>> {
+        self.index.listeners(c, || self.clients())
     }
 
     pub fn len(&self) -> usize {
@@ -108,6 +119,7 @@ impl Broker {
         if let Ok(mut clients) = self.clients.write() {
             clients.clear();
         }
+        self.index.changes().bump();
     }
 
     /// Drops clients whose queue overflowed or whose connection is gone.

@@ -68,7 +68,7 @@ pub async fn publish(core: Arc<Core>, action: Action, record: Record) {
     }
     let targets: Vec<(Arc<Client>, Subscription)> = core
         .realtime
-        .clients()
+        .listeners(&record.collection)
         .into_iter()
         .flat_map(|c| {
             let subs = c.subscriptions_where(|s| matches(s, &record));

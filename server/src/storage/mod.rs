@@ -6,6 +6,7 @@
 //! Everything above this module sees [`Storage`], [`Db`] (a connection or transaction) and
 //! [`StorageError`]; SQL dialect details live in [`dialect`].
 
+mod checkpoint;
 pub mod conn;
 pub mod dialect;
 pub mod entities;
@@ -62,6 +63,8 @@ pub struct Storage {
     pub(crate) writer: Mutex<Option<flume::Sender<WriterJob>>>,
     readers: Mutex<Option<flume::Sender<Job>>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
+    /// Dropped to stop the checkpoint thread.
+    stop_checkpoints: Mutex<Option<std::sync::mpsc::Sender<()>>>,
 }
 
 /// Starts a thread that opens its own connection (connections are not `Send`) and hands it to
@@ -140,11 +143,14 @@ impl Storage {
                 },
             )?);
         }
+        let (stop_checkpoints, stop) = std::sync::mpsc::channel();
+        threads.push(checkpoint::spawn(path, version.clone(), stop)?);
         Ok(Self {
             version,
             writer: Mutex::new(Some(wtx)),
             readers: Mutex::new(Some(rtx)),
             threads: Mutex::new(threads),
+            stop_checkpoints: Mutex::new(Some(stop_checkpoints)),
         })
     }
 
@@ -238,6 +244,9 @@ impl Storage {
 
     /// Stops accepting jobs, lets queued jobs finish, and closes every connection.
     pub fn close(&self) {
+        if let Ok(mut stop) = self.stop_checkpoints.lock() {
+            stop.take();
+        }
         if let Ok(mut w) = self.writer.lock() {
             w.take();
         }

@@ -52,10 +52,16 @@ pub fn open(path: &Path, writer: Option<DataVersion>) -> anyhow::Result<Database
         "PRAGMA temp_store = MEMORY",
         "PRAGMA cache_size = -16000",
     ];
+    let autocheckpoint = format!(
+        "PRAGMA wal_autocheckpoint = {}",
+        super::checkpoint::WRITER_AUTOCHECKPOINT_PAGES
+    );
     if !read_only {
         pragmas.insert(0, "PRAGMA journal_mode = WAL");
         pragmas.push("PRAGMA synchronous = NORMAL");
         pragmas.push("PRAGMA journal_size_limit = 67108864");
+        // Checkpoints normally run on their own thread (see `checkpoint`).
+        pragmas.push(&autocheckpoint);
     }
     for p in pragmas {
         conn.execute_unprepared(p)?;
