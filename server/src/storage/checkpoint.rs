@@ -64,3 +64,39 @@ pub fn spawn(
 fn checkpoint(conn: &Connection) -> rusqlite::Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ConnectionTrait;
+
+    use super::super::Storage;
+
+    #[test]
+    fn committed_pages_reach_the_database_file_without_the_writer_checkpointing() {
+        let dir = tempfile::tempdir().expect("test setup");
+        let path = dir.path().join("data.db");
+        let storage = Storage::open(&path, 1).expect("open");
+        let before = std::fs::metadata(&path).expect("db file").len();
+        // About 250 pages: far below the writer's own limit, so only this thread copies them.
+        storage
+            .write_blocking(|c| {
+                c.execute_unprepared(
+                    "CREATE TABLE t (b BLOB);
+                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+                     INSERT INTO t SELECT randomblob(1000) FROM n;",
+                )
+                .map(drop)
+            })
+            .expect("storage")
+            .expect("insert");
+        let grown = (0..100).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            std::fs::metadata(&path).map_or(0, |m| m.len()) > before + 900_000
+        });
+        assert!(
+            grown,
+            "the database file never received the committed pages"
+        );
+        storage.close();
+    }
+}
