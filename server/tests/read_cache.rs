@@ -46,7 +46,18 @@ fn urlencode(s: &str) -> String {
 }
 
 async fn create(s: &TestServer, body: Value) -> String {
-    let r = s.post("/api/collections/items/records", body, None).await;
+    create_in(s, "items", body).await
+}
+
+/// Creates a record as a guest and returns its id.
+async fn create_in(s: &TestServer, collection: &str, body: Value) -> String {
+    let r = s
+        .post(
+            &format!("/api/collections/{collection}/records"),
+            body,
+            None,
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     r.body["id"].as_str().expect("id").to_string()
 }
@@ -173,17 +184,9 @@ async fn batches_deletes_cascades_truncates_and_schema_changes_are_seen() {
                     "maxSelect": 1, "cascadeDelete": true}],
     }))
     .await;
-    let r = s
-        .post(
-            "/api/collections/children/records",
-            json!({"parent": a}),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
     let child = format!(
         "/api/collections/children/records/{}",
-        r.body["id"].as_str().expect("id")
+        create_in(&s, "children", json!({"parent": a})).await
     );
     assert_eq!(s.guest_get(&child).await.status, 200);
     assert_eq!(s.su_delete(&view_a).await.status, 204);
@@ -285,14 +288,7 @@ async fn expansions_are_per_requester_and_follow_writes() {
         "fields": [{"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1}],
     }))
     .await;
-    let r = s
-        .post(
-            "/api/collections/notes/records",
-            json!({"owner": ann}),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    create_in(&s, "notes", json!({"owner": ann})).await;
     let list = "/api/collections/notes/records?expand=owner";
     let expanded = |r: &Resp| r.body["items"][0]["expand"].clone();
 
@@ -336,14 +332,7 @@ async fn expansions_are_per_requester_and_follow_writes() {
             .as_array()
             .map_or(0, Vec::len);
         assert_eq!(notes, n, "{}", me.body);
-        let r = s
-            .post(
-                "/api/collections/notes/records",
-                json!({"owner": ann}),
-                None,
-            )
-            .await;
-        assert_eq!(r.status, 200, "{}", r.body);
+        create_in(&s, "notes", json!({"owner": ann})).await;
     }
     s.stop().await;
 }
