@@ -99,14 +99,18 @@ where
     }
 }
 
+/// Runs one job. A panicking job must not take the connection's thread down with it; its
+/// caller sees the dropped reply channel as an error.
+fn run_job(job: Job, conn: &DatabaseConnection) {
+    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(conn))).is_err() {
+        tracing::error!("database job panicked");
+    }
+}
+
 /// A reader thread's loop: one job after another until the channel closes.
 fn serve_reads(conn: &DatabaseConnection, rx: &flume::Receiver<Job>) {
     while let Ok(job) = rx.recv() {
-        // A panicking job must not take the connection's thread down with it; its caller
-        // sees the dropped reply channel as an error.
-        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(conn))).is_err() {
-            tracing::error!("database job panicked");
-        }
+        run_job(job, conn);
     }
 }
 

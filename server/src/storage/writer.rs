@@ -48,13 +48,7 @@ pub(crate) fn serve(
             },
         };
         match job {
-            WriterJob::Solo(job) => {
-                // A panicking job must not take the connection's thread down with it; its
-                // caller sees the dropped reply channel as an error.
-                if std::panic::catch_unwind(AssertUnwindSafe(|| job(conn))).is_err() {
-                    tracing::error!("database job panicked");
-                }
-            }
+            WriterJob::Solo(job) => super::run_job(job, conn),
             WriterJob::Grouped(first) => next = run_group(conn, rx, first),
         }
         version.settle();
