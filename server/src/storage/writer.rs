@@ -70,11 +70,29 @@ fn run_group(
             return None;
         }
     };
-    let mut finishes = Vec::new();
+    // The first write needs no savepoint: nothing else is in the transaction yet, so if it
+    // fails the transaction goes with it (and the group ends before it began).
+    let (keep, finish) = run_guarded(first, &txn);
+    if !keep {
+        if let Err(rb) = txn.rollback() {
+            tracing::error!(error = %rb, "rollback failed");
+        }
+        // A write that asked not to be kept answers with its own error whatever the outcome.
+        finish(Ok(()));
+        return None;
+    }
+    let mut finishes = vec![finish];
     let mut broken = None;
     let mut next = None;
-    let mut job = first;
-    loop {
+    while finishes.len() < MAX_GROUP {
+        let job = match rx.try_recv() {
+            Ok(WriterJob::Grouped(queued)) => queued,
+            Ok(solo) => {
+                next = Some(solo);
+                break;
+            }
+            Err(_) => break,
+        };
         match in_savepoint(&txn, job) {
             Ok(finish) => finishes.push(finish),
             Err((finish, e)) => {
@@ -82,17 +100,6 @@ fn run_group(
                 broken = Some(e);
                 break;
             }
-        }
-        if finishes.len() >= MAX_GROUP {
-            break;
-        }
-        match rx.try_recv() {
-            Ok(WriterJob::Grouped(queued)) => job = queued,
-            Ok(solo) => {
-                next = Some(solo);
-                break;
-            }
-            Err(_) => break,
         }
     }
     let outcome = match broken {
@@ -110,6 +117,18 @@ fn run_group(
     next
 }
 
+/// Runs one grouped write; a panic counts as a failed write (its reply channel went with the
+/// panic, so its caller sees an error).
+fn run_guarded(job: GroupedWrite, txn: &DatabaseTransaction) -> (bool, Finish) {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| job(Ok(txn)))) {
+        Ok(ran) => ran,
+        Err(_) => {
+            tracing::error!("database job panicked");
+            (false, Box::new(|_| {}))
+        }
+    }
+}
+
 /// Runs one grouped write in a savepoint and releases or rolls back the savepoint as the write
 /// asks. An error ending the savepoint means the transaction itself is gone (SQLite rolls a
 /// transaction back by itself after some I/O errors): the group must not go on.
@@ -121,15 +140,7 @@ fn in_savepoint(txn: &DatabaseTransaction, job: GroupedWrite) -> Result<Finish, 
             return Err((finish, e));
         }
     };
-    let (keep, finish): (bool, Finish) =
-        match std::panic::catch_unwind(AssertUnwindSafe(|| job(Ok(&savepoint)))) {
-            Ok(ran) => ran,
-            Err(_) => {
-                // The job's reply channel went with the panic; its caller sees an error.
-                tracing::error!("database job panicked");
-                (false, Box::new(|_| {}))
-            }
-        };
+    let (keep, finish) = run_guarded(job, &savepoint);
     let ended = if keep {
         savepoint.commit()
     } else {
@@ -232,7 +243,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn queued_writes_share_one_commit_and_a_failed_one_rolls_back_alone() {
+    async fn queued_writes_share_one_commit_and_failed_ones_roll_back_alone() {
         let (_dir, storage) = storage();
         let release = hold_writer(&storage);
         let before = storage.version.stable().expect("settled");
@@ -243,7 +254,8 @@ mod tests {
                 storage
                     .write_grouped(move |txn| {
                         insert(txn, id)?;
-                        if id % 2 == 1 {
+                        // The first write (0) fails too: it runs without a savepoint.
+                        if id % 2 == 0 {
                             return Err(DbErr::Custom(format!("refused {id}")));
                         }
                         Ok(id)
@@ -255,17 +267,17 @@ mod tests {
         release.send(()).expect("release");
         for (id, task) in (0..20_i64).zip(tasks) {
             let answer = task.await.expect("task").expect("storage");
-            if id % 2 == 1 {
+            if id % 2 == 0 {
                 assert!(matches!(answer, Err(DbErr::Custom(m)) if m == format!("refused {id}")));
             } else {
                 assert_eq!(answer.expect("kept"), id);
             }
         }
-        assert_eq!(ids(&storage).await, (0..20).step_by(2).collect::<Vec<_>>());
+        assert_eq!(ids(&storage).await, (1..20).step_by(2).collect::<Vec<_>>());
         assert_eq!(
             settled_version(&storage).await,
             before + 2,
-            "one commit for the whole group"
+            "the failed first write rolled back alone, one commit for the other nineteen"
         );
     }
 
