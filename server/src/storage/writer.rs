@@ -3,8 +3,8 @@
 //! Jobs on the writer queue are either *solo* (they manage their own transaction: schema
 //! changes, batch sessions, the CLI) or *grouped* record writes. When a grouped write reaches
 //! the front of the queue, the writer opens one transaction and keeps running grouped writes
-//! that are already queued behind it, each inside its own savepoint, then commits once and only
-//! then answers them all. Every write still sees the writes before it and a failed one rolls
+//! that are already queued behind it, each inside its own savepoint (the first needs none),
+//! then commits once and only then answers them all. Every write still sees the writes before it and a failed one rolls
 //! back only its savepoint, so the outcome is the one serial execution would give; what is
 //! saved is the per-transaction work (`BEGIN`/`COMMIT`, the WAL append of every page the
 //! writes share, the file locks). Under no concurrency a group is one write, so nothing waits
