@@ -8,9 +8,9 @@ use serde_json::Value;
 use crate::core::Core;
 use crate::error::ApiError;
 use crate::records::exec::Exec;
-use crate::records::expand::{self, ExpandTree};
+use crate::records::expand::ExpandTree;
 use crate::records::resolver::RequestInfo;
-use crate::records::{Record, cached_read, serialize};
+use crate::records::{Record, serialize};
 
 /// Records as JSON for `info.auth`, expanded when `expand` is non-empty.
 pub async fn records(
@@ -37,23 +37,9 @@ pub async fn records_with(
             .collect());
     };
     info.context = "expand".into();
-    let snapshot = core.schema.load();
-    match exec {
-        Exec::Direct => cached_read::expand(core, snapshot, info, records, tree).await?,
-        Exec::Batch(_) => {
-            exec.read(core, move |conn| {
-                expand::render(
-                    &expand::Direct(conn),
-                    &snapshot,
-                    &info,
-                    &records,
-                    Some(&tree),
-                )
-            })
-            .await?
-        }
-    }
-    .map_err(ApiError::internal)
+    exec.expand(core, info, records, tree)
+        .await?
+        .map_err(ApiError::internal)
 }
 
 /// One record as JSON (see [`records`]).

@@ -176,10 +176,10 @@ async fn render(
         None => crate::records::serialize::to_json(record, &info.auth),
         Some(tree) => {
             info.context = "expand".into();
-            let snapshot = core.schema.load();
             let records = vec![record.clone()];
             let fallback = crate::records::serialize::to_json(record, &info.auth);
-            crate::records::cached_read::expand(core, snapshot, info, records, tree)
+            Exec::Direct
+                .expand(core, info, records, tree)
                 .await
                 .ok()
                 .and_then(Result::ok)

@@ -11,7 +11,13 @@ use crate::hooks::{Hook, RecordEvent};
 use crate::schema::Snapshot;
 use crate::storage::{AnyConn, Session};
 
+use sea_orm::DbErr;
+use serde_json::Value;
+
+use super::Record;
+use super::expand::ExpandTree;
 use super::persist::PersistError;
+use super::resolver::RequestInfo;
 
 /// Work deferred until the batch commits (after-success hooks, realtime events).
 type AfterJob = Box<dyn FnOnce(&Arc<Core>) + Send>;
@@ -71,6 +77,30 @@ impl Exec {
         match self {
             Self::Direct => Ok(core.storage.read(move |c| f(&AnyConn::Conn(c))).await?),
             Self::Batch(b) => Ok(b.session.run(f).await?),
+        }
+    }
+
+    /// `records` rendered for the requester with `tree` expanded: through the read cache, or
+    /// inside the batch (so expansions see its writes).
+    pub async fn expand(
+        &self,
+        core: &Arc<Core>,
+        info: RequestInfo,
+        records: Vec<Record>,
+        tree: ExpandTree,
+    ) -> Result<Result<Vec<Value>, DbErr>, ApiError> {
+        let snapshot = core.schema.load();
+        match self {
+            Self::Direct => {
+                Ok(super::cached_read::expand(core, snapshot, info, records, tree).await?)
+            }
+            Self::Batch(_) => {
+                self.read(core, move |conn| {
+                    let src = super::expand::Direct(conn);
+                    super::expand::render(&src, &snapshot, &info, &records, Some(&tree))
+                })
+                .await
+            }
         }
     }
 
