@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::app::{App, Config};
-use crate::hooks::Hooks;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,10 +68,15 @@ fn init_logging(filter: &str) {
 
 /// Parses arguments and runs the command; the exit code reports success.
 pub fn run() -> ExitCode {
+    run_with(crate::AppBuilder::new())
+}
+
+/// [`run`] for an app binary: the same commands, with the app's modules and schemas.
+pub fn run_with(app: crate::AppBuilder) -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { config } => serve(config),
-        Command::Superuser { action } => superuser(action),
+        Command::Serve { config } => serve(&app, config),
+        Command::Superuser { action } => superuser(&app, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -89,12 +93,14 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-fn serve(config: Config) -> anyhow::Result<()> {
+fn serve(builder: &crate::AppBuilder, config: Config) -> anyhow::Result<()> {
     init_logging(&config.log);
-    let app = App::open(config.clone(), Hooks::default())?;
+    let app = builder.open(config.clone())?;
     sweep_orphaned_files(&app, &config);
     let rt = runtime()?;
     rt.block_on(async {
+        crate::jobs::Jobs::start(&app.core);
+        crate::jobs::Crons::start(&app.core);
         let (server, addr) = crate::http::serve(app.core.clone(), config.http, config.max_body, config.workers)?;
         tracing::info!(%addr, dir = %config.dir.display(), "Server started at http://{addr}");
         eprintln!("Server started at http://{addr}\n├─ REST API:  http://{addr}/api/\n└─ API docs:  http://{addr}/api/docs");
@@ -124,7 +130,7 @@ fn sweep_orphaned_files(app: &App, config: &Config) {
     }
 }
 
-fn superuser(action: SuperuserAction) -> anyhow::Result<()> {
+fn superuser(builder: &crate::AppBuilder, action: SuperuserAction) -> anyhow::Result<()> {
     let rt = runtime()?;
     match action {
         SuperuserAction::Upsert {
@@ -133,7 +139,7 @@ fn superuser(action: SuperuserAction) -> anyhow::Result<()> {
             config,
         } => {
             init_logging("warn");
-            let app = App::open(config, Hooks::default())?;
+            let app = builder.open(config)?;
             rt.block_on(crate::app::superusers::upsert(&app.core, &email, &password))
                 .map_err(|e| {
                     anyhow::anyhow!("{}: {}", e.message, serde_json::Value::Object(e.data))
@@ -143,7 +149,7 @@ fn superuser(action: SuperuserAction) -> anyhow::Result<()> {
         }
         SuperuserAction::Delete { email, config } => {
             init_logging("warn");
-            let app = App::open(config, Hooks::default())?;
+            let app = builder.open(config)?;
             let deleted = rt
                 .block_on(crate::app::superusers::delete(&app.core, &email))
                 .map_err(|e| anyhow::anyhow!("{}", e.message))?;

@@ -17,6 +17,12 @@ pub struct Core {
     pub files: crate::files::Files,
     /// Rows and list totals reused until the next commit.
     pub read_cache: crate::records::cache::ReadCache,
+    /// Custom routes registered by hook modules (mounted by `http`).
+    pub routes: crate::hooks::routes::Routes,
+    /// Durable job handlers and the runner's state.
+    pub jobs: crate::jobs::Jobs,
+    /// Cron jobs.
+    pub crons: crate::jobs::Crons,
 }
 
 impl Core {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod files;
 pub mod hooks;
 pub mod http;
+pub mod jobs;
 pub mod openapi;
 pub mod query;
 pub mod realtime;
@@ -20,6 +21,7 @@ pub mod schema;
 pub mod settings;
 pub mod storage;
 
+pub use app::builder::{AppBuilder, CoreHandle, Extensions, Module};
 pub use app::{App, Config};
 pub use error::{ApiError, FieldError, FieldErrors};
 pub use hooks::Hooks;

@@ -1,6 +1,7 @@
 //! Application assembly: configuration, opening the data directory, bootstrap (system
 //! migrations, default collections, schema cache), and superuser management used by the CLI.
 
+pub mod builder;
 pub mod config;
 pub mod superusers;
 
@@ -11,7 +12,7 @@ pub use config::Config;
 use crate::core::Core;
 use crate::hooks::Hooks;
 use crate::schema::{SchemaCache, service};
-use crate::storage::Storage;
+use crate::storage::{ConnectionTrait, Storage};
 
 /// An opened application: configuration plus the engine core.
 pub struct App {
@@ -22,12 +23,34 @@ pub struct App {
 impl App {
     /// Opens (creating if needed) the data directory and bootstraps the database.
     pub fn open(config: Config, hooks: Hooks) -> anyhow::Result<Self> {
+        Self::open_with(
+            config,
+            builder::Extensions {
+                hooks,
+                ..Default::default()
+            },
+        )
+    }
+
+    /// Opens with a module's extensions (hooks, routes, job handlers, cron jobs).
+    pub fn open_with(config: Config, ext: builder::Extensions) -> anyhow::Result<Self> {
+        let builder::Extensions {
+            hooks,
+            routes,
+            jobs,
+            crons,
+            core: _,
+        } = ext;
         std::fs::create_dir_all(&config.dir)?;
         let storage = Storage::open(&config.db_path(), config.db_readers)?;
         let cache = Arc::new(SchemaCache::default());
         let c2 = cache.clone();
         let stored_settings = storage.write_blocking(move |conn| {
             service::bootstrap(conn)?;
+            crate::storage::migrations::apply_once(conn, crate::jobs::store::MIGRATION, |txn| {
+                txn.execute_unprepared(crate::jobs::store::CREATE_TABLE)?;
+                Ok(())
+            })?;
             service::load(conn, &c2).map_err(|e| anyhow::anyhow!("loading schema: {e}"))?;
             crate::settings::load(conn).map_err(|e| anyhow::anyhow!("loading settings: {e}"))
         })??;
@@ -53,6 +76,9 @@ impl App {
             settings,
             realtime: crate::realtime::Broker::default(),
             files: crate::files::Files::new(config.dir.join("storage")),
+            routes,
+            jobs,
+            crons,
         });
         crate::auth::refs::register_hooks(&core);
         Ok(Self { config, core })

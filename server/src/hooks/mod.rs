@@ -17,6 +17,7 @@
 //! ```
 
 pub mod events;
+pub mod routes;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -4,10 +4,13 @@
 pub mod batch;
 pub mod body;
 pub mod collections;
+pub mod crons;
+pub mod custom_routes;
 pub mod error;
 pub mod extract;
 pub mod files;
 pub mod health;
+pub mod jobs;
 pub mod middleware;
 pub mod openapi;
 pub mod params;
@@ -39,8 +42,8 @@ async fn method_not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::not_found())
 }
 
-/// Registers every API route.
-pub fn routes(cfg: &mut web::ServiceConfig) {
+/// Registers every API route, then the custom routes of hook modules.
+pub fn routes(cfg: &mut web::ServiceConfig, custom: &[crate::hooks::routes::Route]) {
     cfg.service(
         web::scope("/api")
             // The hottest routes first: actix tries resources in order, and every dynamic
@@ -76,6 +79,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::post().to(settings::apple_secret::handler),
             )
             .route("/batch", web::post().to(batch::handler))
+            .route("/jobs", web::get().to(jobs::list))
+            .route("/jobs/{id}", web::get().to(jobs::view))
+            .route("/jobs/{id}/cancel", web::post().to(jobs::cancel))
+            .route("/jobs/{id}/retry", web::post().to(jobs::retry))
+            .route("/crons", web::get().to(crons::list))
+            .route("/crons/{id}", web::post().to(crons::run))
             .route("/realtime", web::get().to(realtime::sse::connect))
             .route("/realtime", web::post().to(realtime::subscribe::handler))
             .route("/realtime/ws", web::get().to(realtime::ws::handler))
@@ -179,8 +188,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/oauth2-redirect",
                 web::post().to(record_auth::oauth2_redirect::handler),
             )
+            .configure(|api| custom_routes::mount(api, custom, "/api"))
             .default_service(web::to(not_found)),
     );
+    let outside: Vec<_> = custom
+        .iter()
+        .filter(|r| !r.path.starts_with("/api/"))
+        .cloned()
+        .collect();
+    custom_routes::mount(cfg, &outside, "");
 }
 
 /// The one app factory, used by `main` and the tests.
@@ -196,6 +212,7 @@ pub fn create_app(
         InitError = (),
     >,
 > {
+    let custom = core.routes.all();
     App::new()
         .app_data(web::Data::from(core))
         .app_data(web::Data::new(settings))
@@ -204,7 +221,7 @@ pub fn create_app(
         .wrap(actix_web::middleware::from_fn(rate_limit::check))
         .wrap(actix_web::middleware::from_fn(middleware::cors))
         .wrap(actix_web::middleware::from_fn(middleware::security_headers))
-        .configure(routes)
+        .configure(|cfg| routes(cfg, &custom))
         .default_service(web::to(not_found))
 }
 

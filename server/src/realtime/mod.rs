@@ -113,6 +113,33 @@ impl Broker {
         }
     }
 
+    /// Sends a system event (e.g. a job change on `_jobs/*`) to the superusers subscribed to
+    /// `topic/*` or `topic/ID`; system topics carry no rules, so nobody else gets them.
+    pub fn publish_system(&self, topic: &str, id: &str, data: &str) {
+        let data: std::sync::Arc<str> = data.into();
+        let mut dropped = Vec::new();
+        for client in self.clients() {
+            if !client.auth().is_superuser() {
+                continue;
+            }
+            let subs = client.subscriptions_where(|s| {
+                s.collection == topic && s.record_id.as_deref().is_none_or(|r| r == id)
+            });
+            for sub in subs {
+                if !client.send(Message {
+                    event: sub.raw,
+                    data: data.clone(),
+                }) {
+                    dropped.push(client.id.clone());
+                    break;
+                }
+            }
+        }
+        for id in dropped {
+            self.drop_client(&id);
+        }
+    }
+
     /// Disconnects every client (server shutdown): their streams end, so a graceful shutdown
     /// does not wait for long-lived realtime connections.
     pub fn close_all(&self) {

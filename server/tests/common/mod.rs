@@ -37,11 +37,21 @@ impl TestServer {
     }
 
     pub async fn start_with_hooks(hooks: Hooks) -> Self {
+        Self::start_with_extensions(cairn::Extensions {
+            hooks,
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// A server with a module's extensions (routes, job handlers, crons); the job runner runs.
+    pub async fn start_with_extensions(ext: cairn::Extensions) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::for_dir(dir.path());
         // Like a configured deployment: settings secrets are sealed with this key.
         config.encryption_key = Some(TEST_ENCRYPTION_KEY.into());
-        let app = Arc::new(App::open(config, hooks).expect("app opens"));
+        let app = Arc::new(App::open_with(config, ext).expect("app opens"));
+        cairn::jobs::Jobs::start(&app.core);
         cairn::app::superusers::upsert(&app.core, SU_EMAIL, SU_PASSWORD)
             .await
             .expect("superuser");
