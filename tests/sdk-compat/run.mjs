@@ -120,6 +120,24 @@ test('health check', TIMEOUT, async () => {
   assert.equal(h.message, 'API is healthy.');
 });
 
+test('collections getFirstListItem and getFullList with filter and sort', TIMEOUT, async () => {
+  const pb = await superuser();
+  const users = await pb.collections.getFirstListItem('name = "users"');
+  assert.equal(users.type, 'auth');
+  assert.equal(users.id, await usersCollectionId(pb));
+  const system = await pb.collections.getFullList({ filter: 'system = true && type = "base"', sort: '-name' });
+  const names = system.map((c) => c.name);
+  assert.deepEqual(names, [...names].sort().reverse(), 'sorted by -name');
+  assert.ok(names.includes('_mfas') && names.includes('_otps'), names.join(','));
+  assert.ok(system.every((c) => c.system === true && c.type === 'base'));
+  const bound = await pb.collections.getFullList({ filter: pb.filter('name ~ {:q}', { q: 'super' }) });
+  assert.deepEqual(bound.map((c) => c.name), ['_superusers']);
+  // An empty page: the SDK itself raises its 404 (its error carries `code`, not `status`).
+  await assert.rejects(pb.collections.getFirstListItem('name = "no_such_collection"'), (e) => e.status === 404);
+  await expectError(pb.collections.getFullList({ filter: 'listRule = ""' }), 400);
+  await expectError(pb.collections.getFullList({ sort: 'viewQuery' }), 400);
+});
+
 test('superuser authWithPassword, auth store, authRefresh', TIMEOUT, async () => {
   const pb = guest();
   assert.equal(pb.authStore.isValid, false);

@@ -17,8 +17,10 @@ pub struct Error {
     pub status: u16,
     /// A human-readable message.
     pub message: String,
-    /// Per-field validation errors (`{code, message, params?}`); `{}` otherwise.
-    pub data: BTreeMap<String, FieldError>,
+    /// Per-field validation errors: a `FieldError` per field, nested for nested values (e.g.
+    /// `{"fields": {"0": {"name": FieldError}}}` when creating a collection); `{}` otherwise.
+    #[schema(value_type = Object)]
+    pub data: BTreeMap<String, Value>,
 }
 
 /// One field's validation error.

@@ -10,6 +10,7 @@ pub mod fields;
 pub mod ids;
 pub mod indexes;
 pub mod normalize;
+pub mod search;
 pub mod service;
 pub mod store;
 pub mod validate;

@@ -122,7 +122,76 @@ pub fn all() -> Vec<Query> {
     paging(&mut b);
     view_rules(&mut b);
     expand_and_fields(&mut b);
+    collections_list(&mut b);
     b.qs
+}
+
+/// `GET /api/collections` with `filter`/`sort` over the collection fields (superusers only;
+/// guests get the 401). PocketBase resolves `id`, `created`, `updated`, `name`, `system` and
+/// `type`; anything else is its 400.
+fn collections_list(b: &mut Builder) {
+    const S: &[Role] = &[Role::Superuser];
+    let url = |params: &[(&str, &str)]| {
+        let mut url = "/api/collections".to_string();
+        for (i, (k, v)) in params.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&format!("{k}={}", enc(v)));
+        }
+        url
+    };
+    let cases: &[&[(&str, &str)]] = &[
+        &[("perPage", "100")],
+        &[("filter", "name = 'posts'")],
+        &[("filter", "name ~ 'o'"), ("sort", "-name")],
+        &[("filter", "system = true"), ("sort", "name")],
+        &[
+            ("filter", "system = false && type = 'base'"),
+            ("sort", "-created,name"),
+        ],
+        &[
+            ("filter", "type = 'auth' || name ~ 'tag'"),
+            ("sort", "type,-name"),
+        ],
+        &[
+            ("filter", "created > '2000-01-01' && name !~ '_'"),
+            ("sort", "id"),
+        ],
+        &[
+            ("filter", "updated < @now"),
+            ("sort", "@rowid"),
+            ("perPage", "3"),
+            ("page", "2"),
+        ],
+        &[("filter", "name ?= 'users'")],
+        &[("filter", "name = null")],
+        &[("sort", "-@rowid"), ("skipTotal", "1"), ("perPage", "2")],
+        &[
+            ("filter", "id != ''"),
+            ("sort", "-type,name"),
+            ("fields", "id"),
+        ],
+        // Errors: unknown fields, paths, modifiers, request/collection macros, bad syntax.
+        &[("filter", "listRule = ''")],
+        &[("filter", "viewQuery ~ 'x'")],
+        &[("filter", "name.x = 1")],
+        &[("filter", "name:lower = 'posts'")],
+        &[("filter", "@request.auth.id != ''")],
+        &[("filter", "@collection.posts.id != ''")],
+        &[("filter", "name =")],
+        &[("sort", "listRule")],
+        &[("sort", "name,")],
+        &[("sort", "a,b,c,d,e,f,g,h,i")],
+    ];
+    for params in cases {
+        b.push(Method::GET, url(params), None, S, Kind::Ids);
+    }
+    b.push(
+        Method::GET,
+        url(&[("filter", "name = 'posts'")]),
+        None,
+        G,
+        Kind::Status,
+    );
 }
 
 fn sorts(b: &mut Builder) {
