@@ -1,0 +1,5 @@
+//! Shared test support: a real Cairn server with GTM Wizard's schema, and a fake LLM provider.
+
+#![allow(dead_code)]
+
+pub mod cairn_server;
