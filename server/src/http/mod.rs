@@ -1,6 +1,7 @@
 //! The only module that knows actix-web: the route table, extractors, middleware, one file per
 //! endpoint flow, and server start-up.
 
+pub mod admin_ui;
 pub mod batch;
 pub mod body;
 pub mod collections;
@@ -41,6 +42,8 @@ async fn method_not_found() -> Result<HttpResponse, ApiError> {
 
 /// Registers every API route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/_", web::get().to(admin_ui::redirect))
+        .route("/_/{tail:.*}", web::get().to(admin_ui::serve));
     cfg.service(
         web::scope("/api")
             // The hottest routes first: actix tries resources in order, and every dynamic
