@@ -18,7 +18,13 @@ if [ -f tests/sdk-compat/package.json ]; then
 fi
 
 # ---- admin console (admin-ui/): packages, type check, committed dist must match a fresh build ----
-echo "==> admin console: npm ci, svelte-check, dist freshness"
+echo "==> admin console: chromium, npm ci, svelte-check, dist freshness"
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update && apt-get install -y chromium
+fi
+if [ -f tests/admin-ui/package.json ]; then
+  ( cd tests/admin-ui && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --loglevel=error; fi )
+fi
 if [ -f admin-ui/package.json ]; then
   ( cd admin-ui && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --loglevel=error; fi )
   ( cd admin-ui && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings )
