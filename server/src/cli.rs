@@ -103,7 +103,7 @@ fn serve(builder: &crate::AppBuilder, config: Config) -> anyhow::Result<()> {
         crate::jobs::Crons::start(&app.core);
         let (server, addr) = crate::http::serve(app.core.clone(), config.http, config.max_body, config.workers)?;
         tracing::info!(%addr, dir = %config.dir.display(), "Server started at http://{addr}");
-        eprintln!("Server started at http://{addr}\n├─ REST API:  http://{addr}/api/\n└─ API docs:  http://{addr}/api/docs");
+        eprintln!("Server started at http://{addr}\n├─ REST API:  http://{addr}/api/\n├─ API docs:  http://{addr}/api/docs\n└─ Console:   http://{addr}/_/");
         // http::serve handles SIGINT/SIGTERM: stops accepting, lets in-flight requests finish.
         server.await?;
         anyhow::Ok(())

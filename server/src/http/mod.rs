@@ -1,6 +1,7 @@
 //! The only module that knows actix-web: the route table, extractors, middleware, one file per
 //! endpoint flow, and server start-up.
 
+pub mod admin_ui;
 pub mod batch;
 pub mod body;
 pub mod collections;
@@ -42,8 +43,10 @@ async fn method_not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::not_found())
 }
 
-/// Registers every API route, then the custom routes of hook modules.
+/// Registers every API route, the console, then the custom routes of hook modules.
 pub fn routes(cfg: &mut web::ServiceConfig, custom: &[crate::hooks::routes::Route]) {
+    cfg.route("/_", web::get().to(admin_ui::redirect))
+        .route("/_/{tail:.*}", web::get().to(admin_ui::serve));
     cfg.service(
         web::scope("/api")
             // The hottest routes first: actix tries resources in order, and every dynamic

@@ -1,0 +1,77 @@
+// Drives the admin console in Debian's Chromium against a running Cairn (CAIRN_URL): sign in,
+// open a collection, filter, see an API-created record appear live, open Settings. Selects by
+// role and label only; writes screenshots (light, dark, 360 px) into SHOT_DIR.
+import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+
+const base = process.env.CAIRN_URL;
+const email = process.env.CAIRN_SU_EMAIL;
+const password = process.env.CAIRN_SU_PASSWORD;
+const shots = process.env.SHOT_DIR;
+mkdirSync(shots, { recursive: true });
+
+async function api(path, method, body, token) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: token } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await r.json();
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+const { token } = await api("/api/collections/_superusers/auth-with-password", "POST", { identity: email, password });
+await api("/api/collections", "POST", { name: "posts", type: "base", fields: [{ name: "title", type: "text" }] }, token);
+await api("/api/collections/posts/records", "POST", { title: "first post" }, token);
+await api("/api/collections/posts/records", "POST", { title: "second post" }, token);
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+try {
+  for (const [name, opts] of [["light", { colorScheme: "light" }], ["dark", { colorScheme: "dark" }],
+    ["narrow", { colorScheme: "light", viewport: { width: 360, height: 740 } }]]) {
+    const page = await browser.newPage(opts);
+    const cspErrors = [];
+    page.on("console", (m) => { if (m.type() === "error") cspErrors.push(m.text()); });
+    await page.goto(base + "/_/");
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await page.screenshot({ path: `${shots}/signin-${name}.png` });
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const nav = page.getByRole("navigation");
+    await nav.getByRole("button", { name: "posts", exact: true }).click();
+    await page.getByRole("row").filter({ hasText: "first post" }).waitFor();
+    await page.screenshot({ path: `${shots}/records-${name}.png`, fullPage: true });
+
+    const filter = page.getByLabel(/Filter/);
+    await filter.fill("title ~ 'second'");
+    await filter.press("Enter");
+    await page.getByRole("row").filter({ hasText: "first post" }).waitFor({ state: "detached" });
+    assert.equal(await page.getByRole("row").filter({ hasText: "second post" }).count(), 1);
+    await filter.fill("nosuchfield = 1");
+    await filter.press("Enter");
+    await page.getByRole("alert").waitFor();
+    await filter.fill("");
+    await filter.press("Enter");
+
+    // Live: a record created through the API shows up without a reload.
+    const live = `live ${name}`;
+    await api("/api/collections/posts/records", "POST", { title: live }, token);
+    await page.getByRole("row").filter({ hasText: live }).waitFor({ timeout: 10000 });
+
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.getByLabel("Application name").waitFor();
+    await page.screenshot({ path: `${shots}/settings-${name}.png`, fullPage: true });
+    assert.deepEqual(cspErrors.filter((e) => e.includes("Content Security Policy")), []);
+    await page.close();
+    console.log(`ok ${name}`);
+  }
+} finally {
+  await browser.close();
+}
