@@ -1,4 +1,4 @@
-//! Command line: `cairn serve`, `cairn superuser upsert|delete`, `cairn --version`.
+//! Command line: `cairn serve`, `cairn superuser upsert|delete`, `cairn gen sdk`, `cairn --version`.
 
 use std::process::ExitCode;
 
@@ -28,6 +28,30 @@ enum Command {
     Superuser {
         #[command(subcommand)]
         action: SuperuserAction,
+    },
+    /// Generate code from the schema.
+    Gen {
+        #[command(subcommand)]
+        what: GenWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum GenWhat {
+    /// Write a typed TypeScript client package for the schema into --out.
+    Sdk {
+        /// Output directory (created if missing).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Data directory to read the schema from (read-only; a server may be running on it).
+        #[arg(long, env = "CAIRN_DIR", default_value = "./cairn_data")]
+        dir: std::path::PathBuf,
+        /// Read the schema from this running server instead (needs --token).
+        #[arg(long, requires = "token")]
+        url: Option<String>,
+        /// A superuser's auth token for --url.
+        #[arg(long, requires = "url")]
+        token: Option<String>,
     },
 }
 
@@ -77,6 +101,7 @@ pub fn run_with(app: crate::AppBuilder) -> ExitCode {
     let result = match cli.command {
         Command::Serve { config } => serve(&app, config),
         Command::Superuser { action } => superuser(&app, action),
+        Command::Gen { what } => gen_code(what),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -128,6 +153,28 @@ fn sweep_orphaned_files(app: &App, config: &Config) {
         Ok(Err(e)) => tracing::warn!(error = %e, "sweeping orphaned files failed"),
         Err(e) => tracing::warn!(error = %e, "sweeping orphaned files failed"),
     }
+}
+
+fn gen_code(what: GenWhat) -> anyhow::Result<()> {
+    let GenWhat::Sdk {
+        out,
+        dir,
+        url,
+        token,
+    } = what;
+    let collections = match (url, token) {
+        (Some(url), Some(token)) => {
+            runtime()?.block_on(crate::sdkgen::load_from_url(&url, &token))?
+        }
+        _ => crate::sdkgen::load_from_dir(&dir)?,
+    };
+    let n = crate::sdkgen::package::write(&out, &collections)?;
+    println!(
+        "Wrote {n} files for {} collections to {}",
+        collections.len(),
+        out.display()
+    );
+    Ok(())
 }
 
 fn superuser(builder: &crate::AppBuilder, action: SuperuserAction) -> anyhow::Result<()> {

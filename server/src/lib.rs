@@ -18,6 +18,7 @@ pub mod query;
 pub mod realtime;
 pub mod records;
 pub mod schema;
+pub mod sdkgen;
 pub mod settings;
 pub mod storage;
 

@@ -1,0 +1,303 @@
+//! Schema → TypeScript: the record, create and update types of each collection, their expand
+//! types, and the `Collections` map the runtime's generics read. Pure (no I/O); the same
+//! collections give the same text, in name order whatever order they came in.
+//!
+//! Mapping (issue 14): text/editor/email/url/date/autodate → `string`; number → `number`;
+//! bool → `boolean`; select → a union of its values (an array when multiple; `""` on read and
+//! write when not required); json → `unknown`; relation → `string`/`string[]` plus an `expand`
+//! entry typed as the target's record; file → `string`/`string[]` on read, `File | Blob` on
+//! write; geoPoint → `{ lon: number; lat: number }`; password only on write. Hidden fields are
+//! optional on read (only superusers get them); autodate fields are never written.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::schema::collection::{Collection, CollectionType};
+use crate::schema::field::{Field, FieldKind};
+
+/// `bar_posts` → `BarPosts`, `_superusers` → `Superusers`; a leading digit gets a `C`.
+pub fn pascal_case(name: &str) -> String {
+    let mut out = String::new();
+    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'C');
+    }
+    out
+}
+
+/// A TypeScript property name: bare when it is an identifier, else a JSON string.
+fn prop(name: &str) -> String {
+    let ident = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if ident { name.to_string() } else { quote(name) }
+}
+
+fn quote(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
+}
+
+/// The union of a select field's values (`never` when it has none).
+fn select_union(values: &[String], with_empty: bool) -> String {
+    let mut parts: Vec<String> = values.iter().map(|v| quote(v)).collect();
+    if with_empty {
+        parts.push("\"\"".into());
+    }
+    if parts.is_empty() {
+        "never".into()
+    } else {
+        parts.join(" | ")
+    }
+}
+
+fn list(t: &str) -> String {
+    if t.contains(' ') {
+        format!("({t})[]")
+    } else {
+        format!("{t}[]")
+    }
+}
+
+/// The read type of a field, or `None` for fields never returned (passwords).
+pub fn read_type(field: &Field) -> Option<String> {
+    let multiple = field.is_multiple();
+    let t = match &field.kind {
+        FieldKind::Password(_) => return None,
+        FieldKind::Number(_) => "number".into(),
+        FieldKind::Bool => "boolean".into(),
+        FieldKind::Json(_) => "unknown".into(),
+        FieldKind::GeoPoint => "{ lon: number; lat: number }".into(),
+        FieldKind::Select(o) if multiple => list(&select_union(&o.values, false)),
+        FieldKind::Select(o) => select_union(&o.values, true),
+        FieldKind::Relation(_) | FieldKind::File(_) if multiple => "string[]".into(),
+        _ => "string".into(),
+    };
+    Some(t)
+}
+
+/// The write type of a field, or `None` for fields never written (autodate).
+pub fn write_type(field: &Field) -> Option<String> {
+    let multiple = field.is_multiple();
+    let t = match &field.kind {
+        FieldKind::Autodate(_) => return None,
+        FieldKind::Select(o) if multiple => list(&select_union(&o.values, false)),
+        FieldKind::Select(o) => select_union(&o.values, !field.required),
+        FieldKind::File(_) if multiple => "(File | Blob)[]".into(),
+        FieldKind::File(_) => "File | Blob".into(),
+        _ => read_type(field).unwrap_or_else(|| "string".into()),
+    };
+    Some(t)
+}
+
+/// The `field+` / `field-` modifiers an update may use on a field, with their value types.
+pub fn modifiers(field: &Field) -> Vec<(String, String)> {
+    let multiple = field.is_multiple();
+    let n = &field.name;
+    match &field.kind {
+        FieldKind::Number(_) => vec![
+            (format!("{n}+"), "number".into()),
+            (format!("{n}-"), "number".into()),
+        ],
+        FieldKind::Select(o) if multiple => {
+            let v = select_union(&o.values, false);
+            let t = format!("{v} | {}", list(&v));
+            vec![(format!("{n}+"), t.clone()), (format!("{n}-"), t)]
+        }
+        FieldKind::Relation(_) if multiple => vec![
+            (format!("{n}+"), "string | string[]".into()),
+            (format!("{n}-"), "string | string[]".into()),
+        ],
+        FieldKind::File(_) if multiple => vec![
+            (format!("{n}+"), "File | Blob | (File | Blob)[]".into()),
+            (format!("{n}-"), "string | string[]".into()),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// A field the server fills by itself on create (an autogenerated id or token key).
+fn generated(field: &Field) -> bool {
+    matches!(&field.kind, FieldKind::Text(o) if !o.autogenerate_pattern.is_empty())
+}
+
+/// Fields a client never sends: autodates, and an auth collection's `tokenKey`.
+fn never_written(c: &Collection, field: &Field) -> bool {
+    matches!(field.kind, FieldKind::Autodate(_)) || (c.is_auth() && field.name == "tokenKey")
+}
+
+/// Type names of every collection, made unique (a clash gets the collection id appended).
+fn type_names(collections: &[&Collection]) -> BTreeMap<String, String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for c in collections {
+        *seen.entry(pascal_case(&c.name)).or_default() += 1;
+    }
+    collections
+        .iter()
+        .map(|c| {
+            let base = pascal_case(&c.name);
+            let name = if seen.get(&base).copied().unwrap_or(0) > 1 {
+                format!("{base}{}", pascal_case(&c.id))
+            } else {
+                base
+            };
+            (c.id.clone(), name)
+        })
+        .collect()
+}
+
+/// The TypeScript declarations of every collection and the `Collections` map.
+pub fn render(collections: &[Collection]) -> String {
+    let mut sorted: Vec<&Collection> = collections.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let names = type_names(&sorted);
+    let mut out = String::new();
+    for c in &sorted {
+        render_collection(&mut out, c, &sorted, &names);
+    }
+    out.push_str("/** Every collection: its kind and its record, create and update types. */\n");
+    out.push_str("export type Collections = {\n");
+    for c in &sorted {
+        let t = names.get(&c.id).map(String::as_str).unwrap_or_default();
+        let (create, update) = if c.kind == CollectionType::View {
+            ("never".to_string(), "never".to_string())
+        } else {
+            (format!("{t}Create"), format!("{t}Update"))
+        };
+        let _ = writeln!(
+            out,
+            "  {}: {{ type: {}; record: {t}Record; create: {create}; update: {update} }};",
+            prop(&c.name),
+            quote(c.kind.as_str()),
+        );
+    }
+    out.push_str(
+        "};\n\n/** Every collection name. */\nexport type CollectionName = keyof Collections;\n",
+    );
+    out
+}
+
+fn render_collection(
+    out: &mut String,
+    c: &Collection,
+    all: &[&Collection],
+    names: &BTreeMap<String, String>,
+) {
+    let t = names.get(&c.id).map(String::as_str).unwrap_or_default();
+    let kind = c.kind.as_str();
+    // Expand: forward relations, then back-relations (`<collection>_via_<field>`).
+    let mut expand: Vec<(String, String)> = Vec::new();
+    for f in &c.fields {
+        if let FieldKind::Relation(o) = &f.kind {
+            let target = names.get(&o.collection_id).map_or_else(
+                || "Record<string, unknown>".to_string(),
+                |n| format!("{n}Record"),
+            );
+            let ty = if f.is_multiple() {
+                list(&target)
+            } else {
+                target
+            };
+            expand.push((f.name.clone(), ty));
+        }
+    }
+    for other in all {
+        for f in &other.fields {
+            if let FieldKind::Relation(o) = &f.kind
+                && o.collection_id == c.id
+                && let Some(n) = names.get(&other.id)
+            {
+                expand.push((
+                    format!("{}_via_{}", other.name, f.name),
+                    format!("{n}Record[]"),
+                ));
+            }
+        }
+    }
+    if !expand.is_empty() {
+        let _ = writeln!(
+            out,
+            "/** Relations of `{}` that `expand` can fill. */",
+            c.name
+        );
+        let _ = writeln!(out, "export interface {t}Expand {{");
+        for (name, ty) in &expand {
+            let _ = writeln!(out, "  {}?: {ty};", prop(name));
+        }
+        out.push_str("}\n\n");
+    }
+
+    let _ = writeln!(
+        out,
+        "/** A record of the {kind} collection `{}` as the server returns it. */",
+        c.name
+    );
+    let _ = writeln!(out, "export interface {t}Record {{");
+    let _ = writeln!(out, "  collectionId: {};", quote(&c.id));
+    let _ = writeln!(out, "  collectionName: {};", quote(&c.name));
+    for f in &c.fields {
+        let Some(ty) = read_type(f) else { continue };
+        if c.is_auth() && f.name == "tokenKey" {
+            continue;
+        }
+        // Hidden fields reach superusers only; an auth record's email only when visible.
+        let optional = f.hidden || (c.is_auth() && f.name == "email");
+        let _ = writeln!(
+            out,
+            "  {}{}: {ty};",
+            prop(&f.name),
+            if optional { "?" } else { "" }
+        );
+    }
+    if !expand.is_empty() {
+        let _ = writeln!(out, "  expand?: {t}Expand;");
+    }
+    out.push_str("}\n\n");
+    if c.kind == CollectionType::View {
+        return;
+    }
+
+    let _ = writeln!(out, "/** The body of a create in `{}`. */", c.name);
+    let _ = writeln!(out, "export interface {t}Create {{");
+    for f in &c.fields {
+        if never_written(c, f) {
+            continue;
+        }
+        let Some(ty) = write_type(f) else { continue };
+        let required = f.required && !generated(f);
+        let q = if required { "" } else { "?" };
+        let _ = writeln!(out, "  {}{q}: {ty};", prop(&f.name));
+        if matches!(f.kind, FieldKind::Password(_)) {
+            let _ = writeln!(out, "  {}Confirm{q}: {ty};", prop(&f.name));
+        }
+    }
+    out.push_str("}\n\n");
+
+    let _ = writeln!(
+        out,
+        "/** The body of an update in `{}`: every field optional, plus modifiers. */",
+        c.name
+    );
+    let _ = writeln!(out, "export interface {t}Update {{");
+    for f in &c.fields {
+        if never_written(c, f) || f.name == "id" {
+            continue;
+        }
+        let Some(ty) = write_type(f) else { continue };
+        let _ = writeln!(out, "  {}?: {ty};", prop(&f.name));
+        if matches!(f.kind, FieldKind::Password(_)) {
+            let _ = writeln!(out, "  {}Confirm?: {ty};", prop(&f.name));
+            let _ = writeln!(out, "  oldPassword?: {ty};");
+        }
+        for (m, mty) in modifiers(f) {
+            let _ = writeln!(out, "  {}?: {mty};", prop(&m));
+        }
+    }
+    out.push_str("}\n\n");
+}
