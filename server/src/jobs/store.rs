@@ -376,16 +376,11 @@ pub fn list(
     limit: u64,
     offset: u64,
 ) -> Result<Vec<Job>, DbErr> {
-    let mut values: Vec<DbValue> = filter.values.clone();
-    values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
-    values.push(i64::try_from(offset).unwrap_or(i64::MAX).into());
-    let rows = conn.query_all_raw(stmt(
-        &select_sql(&format!(
-            "WHERE {} ORDER BY {order_by} LIMIT ? OFFSET ?",
-            filter.text
-        )),
-        values,
-    ))?;
+    let mut sql = crate::query::Sql::raw(select_sql("WHERE "));
+    sql.append(filter);
+    sql.push(&format!(" ORDER BY {order_by}"));
+    sql.push_page(limit, offset);
+    let rows = conn.query_all_raw(stmt(&sql.text, sql.values))?;
     rows.iter().map(decode).collect()
 }
 

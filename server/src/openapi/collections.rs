@@ -15,21 +15,7 @@ use super::common::{self, schema_ref};
 use super::records;
 use crate::schema::{Collection, Snapshot};
 
-/// `_superusers` → `Superusers`, `blog_posts` → `BlogPosts`, `myPosts` → `MyPosts`.
-pub fn pascal_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let mut chars = part.chars();
-        if let Some(first) = chars.next() {
-            out.push(first.to_ascii_uppercase());
-            out.extend(chars);
-        }
-    }
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert_str(0, "Collection");
-    }
-    out
-}
+pub use crate::schema::ids::type_name as pascal_case;
 
 const SUFFIXES: &[&str] = &["Record", "Create", "Update", "List", "AuthResponse"];
 

@@ -61,6 +61,16 @@ impl Sql {
         out
     }
 
+    /// Appends ` LIMIT ? OFFSET ?` with both bound.
+    pub fn push_page(&mut self, limit: u64, offset: u64) -> &mut Self {
+        self.push(" LIMIT ? OFFSET ?");
+        self.values
+            .push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+        self.values
+            .push(i64::try_from(offset).unwrap_or(i64::MAX).into());
+        self
+    }
+
     /// The bound values, if this fragment is exactly one placeholder.
     pub fn single_value(&self) -> Option<&Value> {
         if self.text == "?" && self.values.len() == 1 {

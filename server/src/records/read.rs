@@ -165,11 +165,7 @@ pub fn select_sql(c: &Collection, plan: &QueryPlan, limit: u64, offset: u64) -> 
             sql.append(o);
         }
     }
-    sql.push(" LIMIT ? OFFSET ?");
-    sql.values
-        .push(i64::try_from(limit).unwrap_or(i64::MAX).into());
-    sql.values
-        .push(i64::try_from(offset).unwrap_or(i64::MAX).into());
+    sql.push_page(limit, offset);
     sql
 }
 

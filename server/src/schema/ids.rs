@@ -72,6 +72,24 @@ pub fn is_valid_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// A collection's name as a type name, shared by the OpenAPI document and the generated SDK
+/// so both name a collection's types alike: `_superusers` → `Superusers`, `blog_posts` →
+/// `BlogPosts`, `myPosts` → `MyPosts`; nothing left or a leading digit gets `Collection`.
+pub fn type_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "Collection");
+    }
+    out
+}
+
 /// Current UTC time in PocketBase's datetime format.
 pub fn now_string() -> String {
     format_datetime(chrono::Utc::now())

@@ -93,11 +93,7 @@ impl CollectionSearch {
             sql.push(if i == 0 { " ORDER BY " } else { ", " });
             sql.append(o);
         }
-        sql.push(" LIMIT ? OFFSET ?");
-        sql.values
-            .push(i64::try_from(limit).unwrap_or(i64::MAX).into());
-        sql.values
-            .push(i64::try_from(offset).unwrap_or(i64::MAX).into());
+        sql.push_page(limit, offset);
         sql
     }
 

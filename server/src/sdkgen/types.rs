@@ -15,21 +15,7 @@ use std::fmt::Write;
 use crate::schema::collection::{Collection, CollectionType};
 use crate::schema::field::{Field, FieldKind};
 
-/// `bar_posts` → `BarPosts`, `_superusers` → `Superusers`; a leading digit gets a `C`.
-pub fn pascal_case(name: &str) -> String {
-    let mut out = String::new();
-    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let mut chars = part.chars();
-        if let Some(first) = chars.next() {
-            out.push(first.to_ascii_uppercase());
-            out.extend(chars);
-        }
-    }
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, 'C');
-    }
-    out
-}
+pub use crate::schema::ids::type_name as pascal_case;
 
 /// A TypeScript property name: bare when it is an identifier, else a JSON string.
 fn prop(name: &str) -> String {

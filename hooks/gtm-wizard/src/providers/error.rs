@@ -65,6 +65,19 @@ impl ProviderError {
             .unwrap_or_default();
         Self::retryable(format!("{provider} {what}{detail}"), key)
     }
+
+    /// An error while reading an SSE stream (OpenAI and Anthropic): a transport error as
+    /// [`Self::network`], a malformed stream retryable too.
+    pub(crate) fn stream(
+        provider: &str,
+        e: eventsource_stream::EventStreamError<reqwest::Error>,
+        key: &str,
+    ) -> Self {
+        match e {
+            eventsource_stream::EventStreamError::Transport(t) => Self::network(provider, &t, key),
+            other => Self::retryable(format!("{provider} sent a broken stream: {other}"), key),
+        }
+    }
 }
 
 /// Classifies a non-success HTTP answer: 408, 409, 429 and 5xx are retryable (with the

@@ -107,14 +107,7 @@ pub(crate) async fn stream_chat(
     let mut events = resp.bytes_stream().eventsource();
     let mut out = ChatOutcome::default();
     while let Some(event) = events.next().await {
-        let event = event.map_err(|e| match e {
-            eventsource_stream::EventStreamError::Transport(t) => {
-                ProviderError::network(label, &t, key)
-            }
-            other => {
-                ProviderError::retryable(format!("{label} sent a broken stream: {other}"), key)
-            }
-        })?;
+        let event = event.map_err(|e| ProviderError::stream(label, e, key))?;
         if apply(&mut out, &event.data, on_delta, key)? == Step::Done {
             if out.model.is_empty() {
                 out.model = config.model.clone();
