@@ -26,6 +26,9 @@ pub enum PersistError {
     SchemaChanged,
     #[error("refused: {0}")]
     Refused(String),
+    /// An in-transaction hook refused the write (its error goes to the client as is).
+    #[error("refused by a hook: {}", .0.message)]
+    Hook(ApiError),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -42,6 +45,7 @@ impl PersistError {
             Self::SchemaChanged => ApiError::bad_request(
                 "The collection schema changed while the request was processed; please retry.",
             ),
+            Self::Hook(e) => e,
             Self::Db(e) => ApiError::internal(e),
         }
     }

@@ -229,7 +229,8 @@ fn render_collection(
     let _ = writeln!(out, "  collectionName: {};", quote(&c.name));
     for f in &c.fields {
         let Some(ty) = read_type(f) else { continue };
-        if c.is_auth() && f.name == "tokenKey" {
+        // Sealed fields are write-only: never returned, not even to superusers.
+        if (c.is_auth() && f.name == "tokenKey") || f.is_sealed() {
             continue;
         }
         // Hidden fields reach superusers only; an auth record's email only when visible.
