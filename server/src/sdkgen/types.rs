@@ -43,8 +43,9 @@ fn select_union(values: &[String], with_empty: bool) -> String {
     }
 }
 
+/// `t[]`, parenthesised when `t` is a union (`("a" | "b")[]`).
 fn list(t: &str) -> String {
-    if t.contains(' ') {
+    if t.contains(" | ") {
         format!("({t})[]")
     } else {
         format!("{t}[]")
