@@ -40,10 +40,14 @@ if [ -f admin-ui/package.json ]; then
 fi
 # ---- end admin console ----
 
-# ---- sdk-ts: devDependencies of server/tests/sdk_ts.rs (vitest, tsc) and tests/bench/sdk ----
+# ---- sdk-ts and OpenAPI: devDependencies of server/tests/sdk_ts.rs (vitest, tsc) and tests/bench/sdk; schemathesis ----
 echo "==> sdk-ts: npm ci (when node_modules is missing or older than the lock file)"
 if [ -f sdk-ts/package.json ]; then
   ( cd sdk-ts && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --loglevel=error; fi )
+fi
+# server/tests/openapi_fuzz.rs runs schemathesis (PyPI) against the OpenAPI document.
+if ! command -v schemathesis >/dev/null 2>&1; then
+  python3 -m pip install --quiet --disable-pip-version-check 'schemathesis>=4.32,<5'
 fi
 # ---- end sdk-ts ----
 

@@ -95,7 +95,6 @@ fn add_collection(
             )
             .into(),
         ));
-        super::auth_paths::add(doc, c, base);
     }
     let components = doc
         .components
@@ -103,8 +102,9 @@ fn add_collection(
     components.schemas.extend(schemas);
 }
 
-/// Adds every collection of `snapshot` to `doc`.
-pub fn extend(doc: &mut OpenApi, snapshot: &Snapshot) {
+/// Adds every collection of `snapshot` to `doc`; returns each collection's schema base name
+/// (by collection id).
+pub fn extend(doc: &mut OpenApi, snapshot: &Snapshot) -> BTreeMap<String, String> {
     let mut sorted: Vec<&Collection> = snapshot.collections.iter().map(AsRef::as_ref).collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
     let names = assign_names(&sorted, super::fixed::schema_names(doc));
@@ -124,6 +124,7 @@ pub fn extend(doc: &mut OpenApi, snapshot: &Snapshot) {
         );
     }
     doc.tags = Some(tags);
+    names
 }
 
 #[cfg(test)]

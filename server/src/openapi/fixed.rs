@@ -49,8 +49,6 @@ overflows with 1013.";
         routes::record_view,
         routes::record_update,
         routes::record_delete,
-        routes::auth_with_password,
-        routes::auth_refresh,
         routes::file_download,
         routes::file_token,
     ),
