@@ -288,7 +288,8 @@ fn misc(doc: &mut Value) {
     }
 }
 
-fn schemas() -> Vec<(&'static str, Value)> {
+/// The schemas of these routes (also reserved against collection type names).
+pub fn schemas() -> Vec<(&'static str, Value)> {
     let obj = |d: &str| json!({"type": "object", "description": d});
     let string = || json!({"type": "string"});
     vec![

@@ -397,14 +397,18 @@ fn clashing_type_names_stay_unique() {
     let text = render(&[a, b]);
     let records = text.matches("Record {\n").count();
     assert_eq!(records, 2, "{text}");
+    // The OpenAPI document's names: in name order, `barPosts` < `bar_posts`.
     assert!(
-        text.contains("export interface BarPostsAaaaaaaaaaaaaa1Record {"),
+        text.contains("export interface BarPostsRecord {\n  collectionId: \"bbbbbbbbbbbbbb2\""),
         "{text}"
     );
     assert!(
-        text.contains("export interface BarPostsBbbbbbbbbbbbbb2Record {"),
+        text.contains("export interface BarPosts2Record {\n  collectionId: \"aaaaaaaaaaaaaa1\""),
         "{text}"
     );
+    // Names the document reserves for its own schemas are avoided too.
+    let job = collection("base", "jobjobjobjob001", "job", json!([]));
+    assert!(render(&[job]).contains("export interface Job2Record {"));
 }
 
 #[test]
