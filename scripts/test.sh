@@ -49,6 +49,8 @@ fi
 if ! command -v schemathesis >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check 'schemathesis>=4.32,<5'
 fi
+echo "==> sdk-ts benchmark smoke run (tests/bench/sdk/run --quick: bundle size <= 12 KB gzipped, getOne)"
+tests/bench/sdk/run --quick >/dev/null
 # ---- end sdk-ts ----
 
 echo "==> PocketBase 0.40.6 for the differential test"
