@@ -145,6 +145,11 @@ pub fn insert(conn: &impl ConnectionTrait, record: &Record) -> Result<(), Persis
 
 pub fn update(conn: &impl ConnectionTrait, record: &Record) -> Result<(), PersistError> {
     let c = &record.collection;
+    // A collection with no field but `id` has nothing to set (and `SET` with no column is a
+    // syntax error); the id itself never changes in an update.
+    if c.fields.iter().all(|f| f.name == "id") {
+        return Ok(());
+    }
     let mut q = Query::update();
     q.table(Alias::new(c.name.as_str()));
     for f in c.fields.iter().filter(|f| f.name != "id") {
