@@ -3,3 +3,4 @@
 #![allow(dead_code)]
 
 pub mod cairn_server;
+pub mod fake_llm;
