@@ -532,3 +532,72 @@ async fn analyze_compares_metrics_with_benchmarks_for_members_only() {
         .await;
     assert_eq!(s, 404);
 }
+
+#[path = "../../../server/tests/common/smtp.rs"]
+mod smtp;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_weekly_digest_mails_owners_their_campaigns_against_benchmarks() {
+    let mail = smtp::SmtpServer::start().await;
+    let (_tmp, app) = start_app();
+    let mut su = Client::user(&app.base, "owner@example.com").await;
+    let owner = Client::user(&app.base, "owner2@example.com").await;
+    let (s, b) = su
+        .post(
+            "/api/collections/_superusers/auth-with-password",
+            json!({"identity": support::app_process::SU_EMAIL, "password": support::app_process::SU_PASSWORD}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    su.token = b["token"].as_str().expect("token").to_string();
+    let (s, b) = su
+        .send(
+            reqwest::Method::PATCH,
+            "/api/settings",
+            Some(json!({
+                "smtp": {"enabled": true, "host": "127.0.0.1", "port": mail.port},
+                "meta": {"appName": "GTM Wizard", "senderName": "GTM Wizard", "senderAddress": "coach@gtm.test"}
+            })),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = owner
+        .post(
+            "/api/collections/workspaces/records",
+            json!({"name": "Digest Co", "owner": owner.user_id}),
+        )
+        .await;
+    let ws = Client::id(s, &b);
+    let (s, b) = owner
+        .post(
+            "/api/collections/campaigns/records",
+            json!({"workspace": ws, "name": "Founders outreach", "channel": "cold_email", "status": "active"}),
+        )
+        .await;
+    let campaign = Client::id(s, &b);
+    let (s, b) = owner
+        .post(
+            "/api/collections/campaign_metrics/records",
+            json!({"campaign": campaign, "date": "2026-11-30 00:00:00.000Z", "sent": 200, "opens": 100, "replies": 4}),
+        )
+        .await;
+    Client::id(s, &b);
+    let (s, b) = su.send(reqwest::Method::GET, "/api/crons", None).await;
+    assert_eq!(s, 200);
+    assert!(b.to_string().contains("gtm.weekly_digest"), "{b}");
+    let (s, _) = su.post("/api/crons/gtm.weekly_digest", json!({})).await;
+    assert_eq!(s, 204);
+    let got = mail.wait_for("owner2@example.com").await;
+    assert_eq!(got.subject(), "Digest Co: your weekly GTM digest");
+    let body = got.decoded();
+    // 100/200 opens = 50% (p75 46.45) → above; 4/200 replies = 2% (p25 3.5) → below.
+    assert!(body.contains("Founders outreach"), "{body}");
+    assert!(
+        body.contains("<td>open_rate</td><td>50%</td><td>43.5%</td><td>above</td>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<td>reply_rate</td><td>2%</td><td>3.6%</td><td>below</td>"),
+        "{body}"
+    );
+}
