@@ -10,7 +10,6 @@
 //! ```
 
 #[path = "../tests/support/fake_llm.rs"]
-#[allow(dead_code)]
 mod fake_llm;
 
 use std::collections::HashMap;
@@ -98,7 +97,12 @@ async fn main() -> anyhow::Result<()> {
         json!({"email": "bench@example.com", "password": "password123", "passwordConfirm": "password123"}),
     )
     .await?;
-    let ws = server::create(&core, "workspaces", json!({"name": "Bench", "owner": user.id()})).await?;
+    let ws = server::create(
+        &core,
+        "workspaces",
+        json!({"name": "Bench", "owner": user.id()}),
+    )
+    .await?;
     let key = server::create(
         &core,
         "provider_keys",
@@ -126,12 +130,20 @@ async fn main() -> anyhow::Result<()> {
     let t_sub = Instant::now();
     let mut tasks = Vec::new();
     for n in 0..subscribers {
-        tasks.push(tokio::spawn(subscribe(base.clone(), token.clone(), n, log.clone())));
+        tasks.push(tokio::spawn(subscribe(
+            base.clone(),
+            token.clone(),
+            n,
+            log.clone(),
+        )));
     }
     for t in tasks {
         t.await??;
     }
-    println!("{subscribers} SSE subscribers ready in {:.2?}", t_sub.elapsed());
+    println!(
+        "{subscribers} SSE subscribers ready in {:.2?}",
+        t_sub.elapsed()
+    );
 
     let asked = Instant::now();
     let r = http
@@ -162,7 +174,10 @@ async fn main() -> anyhow::Result<()> {
         if *len > 0 {
             first_chars.entry(*n).or_insert(*at);
         }
-        by_version.entry((*len, status.clone())).or_default().push(*at);
+        by_version
+            .entry((*len, status.clone()))
+            .or_default()
+            .push(*at);
         *per_sub.entry(*n).or_default() += 1;
     }
     let mut first: Vec<f64> = first_chars
