@@ -522,6 +522,19 @@ async fn analyze_compares_metrics_with_benchmarks_for_members_only() {
         .unwrap_or_default();
     assert!(templates.contains(&"cold-email-copy"), "{a}");
 
+    // The module's routes are in the OpenAPI document.
+    let (s, doc) = user.get("/api/openapi.json").await;
+    assert_eq!(s, 200);
+    for (path, method) in [
+        ("/api/gtm/campaigns/{id}/analyze", "post"),
+        ("/api/gtm/provider-keys/{id}/test", "post"),
+        ("/api/gtm/messages/{id}/retry", "post"),
+    ] {
+        let op = &doc["paths"][path][method];
+        assert_eq!(op["tags"][0], "Custom routes", "{path}: {op}");
+        assert_eq!(op["parameters"][0]["name"], "id", "{path}");
+    }
+
     let stranger = Client::user(&app.base, "stranger@example.com").await;
     let (s, _) = stranger
         .post(&format!("/api/gtm/campaigns/{campaign}/analyze"), json!({}))
