@@ -276,3 +276,52 @@ fn type_tests_under_nodenext_and_bundler() {
     failed.dedup();
     assert_eq!(failed, expected, "{}", r.report("errors on other lines"));
 }
+
+/// Deno and Bun run the generated package as TypeScript (no build step): records, errors and
+/// realtime over WebSocket and over SSE (`sdk-ts/test/runtimes.ts`).
+#[test]
+fn deno_and_bun_run_the_generated_sdk() {
+    let server = Server::start();
+    let ws = workspace();
+    setup_schema(&server, ws.path());
+    let dir = server.dir.path().to_string_lossy().into_owned();
+    generate(ws.path(), &["--dir", &dir]);
+    // The package's relative imports carry `.js` (as NodeNext requires) while the files are
+    // `.ts`: Bun maps them itself; Deno needs its sloppy-imports resolution.
+    let runtimes: [(&str, &[&str]); 2] = [
+        (
+            "deno",
+            &[
+                "run",
+                "--allow-net",
+                "--allow-env",
+                "--sloppy-imports",
+                "--no-lock",
+                "test/runtimes.ts",
+            ],
+        ),
+        ("bun", &["run", "test/runtimes.ts"]),
+    ];
+    for (name, args) in runtimes {
+        let bin = ws.path().join("node_modules/.bin").join(name);
+        assert!(
+            bin.exists(),
+            "{} is missing: run `cd sdk-ts && npm ci`",
+            bin.display()
+        );
+        let mut c = Command::new(&bin);
+        c.args(args)
+            .current_dir(ws.path())
+            .env("CAIRN_URL", &server.base)
+            .env("DENO_NO_UPDATE_CHECK", "1")
+            .env("DENO_DIR", ws.path().join(".deno"))
+            .env("BUN_INSTALL_CACHE_DIR", ws.path().join(".bun"));
+        let r = run(c);
+        assert!(r.ok, "{}", r.report(&format!("{name} failed")));
+        assert!(
+            r.stdout.contains(&format!("ok {name}")),
+            "{}",
+            r.report(name)
+        );
+    }
+}
