@@ -45,6 +45,14 @@ try {
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Sign in" }).click();
     const nav = page.getByRole("navigation");
+    // System collections are grouped after the user's own, under a collapsed "System".
+    await nav.getByRole("button", { name: "posts", exact: true }).waitFor();
+    assert.equal(await nav.getByRole("button", { name: "_superusers" }).isVisible(), false);
+    const names = await nav.getByRole("button").allTextContents();
+    assert.ok(names.indexOf("posts") < names.indexOf("_superusers"), names.join(","));
+    await nav.getByText("System", { exact: true }).click();
+    await nav.getByRole("button", { name: "_superusers" }).waitFor();
+    await nav.getByText("System", { exact: true }).click();
     await nav.getByRole("button", { name: "posts", exact: true }).click();
     await page.getByRole("row").filter({ hasText: "first post" }).waitFor();
     await page.screenshot({ path: `${shots}/records-${name}.png`, fullPage: true });
