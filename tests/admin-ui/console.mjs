@@ -68,6 +68,15 @@ try {
     await filter.fill("");
     await filter.press("Enter");
 
+    // New record: a labelled input per field, submitted with "Create"; the row then shows up.
+    await page.getByRole("button", { name: "New record" }).click();
+    const form = page.getByRole("form", { name: "New record" });
+    await form.getByLabel("title").fill(`form ${name}`);
+    await page.screenshot({ path: `${shots}/record-form-${name}.png`, fullPage: true });
+    await form.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("row").filter({ hasText: `form ${name}` }).waitFor();
+    await form.waitFor({ state: "detached" });
+
     // Live: a record created through the API shows up without a reload.
     const live = `live ${name}`;
     await api("/api/collections/posts/records", "POST", { title: live }, token);
