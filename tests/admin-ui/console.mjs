@@ -25,6 +25,11 @@ async function api(path, method, body, token) {
 const { token } = await api("/api/collections/_superusers/auth-with-password", "POST", { identity: email, password });
 await api("/api/collections", "POST", { name: "posts", type: "base", fields: [{ name: "title", type: "text" }] }, token);
 await api("/api/collections/posts/records", "POST", { title: "first post" }, token);
+await api("/api/collections", "POST", { name: "kinds", type: "base", fields: [
+  { name: "n", type: "number" }, { name: "b", type: "bool" }, { name: "e", type: "email" },
+  { name: "u", type: "url" }, { name: "d", type: "date" }, { name: "j", type: "json" },
+  { name: "ed", type: "editor" }, { name: "s", type: "select", values: ["red", "blue"], maxSelect: 2 },
+] }, token);
 await api("/api/collections/posts/records", "POST", { title: "second post" }, token);
 
 const browser = await chromium.launch({
@@ -76,6 +81,34 @@ try {
     await form.getByRole("button", { name: "Create" }).click();
     await page.getByRole("row").filter({ hasText: `form ${name}` }).waitFor();
     await form.waitFor({ state: "detached" });
+
+    if (name === "light") {
+      // Every field type gets an input labelled with its name; a server error shows beside it.
+      await nav.getByRole("button", { name: "kinds", exact: true }).click();
+      await page.getByRole("button", { name: "New record" }).click();
+      const kf = page.getByRole("form", { name: "New record" });
+      await kf.getByLabel("n", { exact: true }).fill("4.5");
+      await kf.getByLabel("b", { exact: true }).check();
+      await kf.getByLabel("e", { exact: true }).fill("not-an-email");
+      await kf.getByLabel("u", { exact: true }).fill("https://example.com/x");
+      await kf.getByLabel("d", { exact: true }).fill("2026-01-02T03:04");
+      await kf.getByLabel("j", { exact: true }).fill('{"k":1}');
+      await kf.getByLabel("ed", { exact: true }).fill("<p>hi</p>");
+      await kf.getByLabel("s", { exact: true }).selectOption(["red", "blue"]);
+      await kf.getByRole("button", { name: "Create" }).click();
+      await kf.getByRole("alert").first().waitFor();
+      await page.screenshot({ path: `${shots}/record-errors-${name}.png`, fullPage: true });
+      await kf.getByLabel("e", { exact: true }).fill("a@example.com");
+      await kf.getByRole("button", { name: "Create" }).click();
+      await page.getByRole("row").filter({ hasText: "a@example.com" }).waitFor();
+      const rec = (await api("/api/collections/kinds/records", "GET", undefined, token)).items[0];
+      assert.equal(rec.n, 4.5);
+      assert.equal(rec.b, true);
+      assert.deepEqual(rec.s, ["red", "blue"]);
+      assert.deepEqual(rec.j, { k: 1 });
+      await nav.getByRole("button", { name: "posts", exact: true }).click();
+      await page.getByRole("row").filter({ hasText: "first post" }).waitFor();
+    }
 
     // Live: a record created through the API shows up without a reload.
     const live = `live ${name}`;
