@@ -62,6 +62,15 @@ try {
     await page.getByRole("row").filter({ hasText: "first post" }).waitFor();
     await page.screenshot({ path: `${shots}/records-${name}.png`, fullPage: true });
 
+    // Sort by clicking a header: ascending, then descending.
+    await page.getByRole("button", { name: "title", exact: true }).click();
+    await page.locator("th[aria-sort=ascending]").waitFor();
+    // The reload follows the click; wait for the first body row to be the expected one.
+    await page.getByRole("row").nth(1).filter({ hasText: "first post" }).waitFor();
+    await page.getByRole("button", { name: "title", exact: true }).click();
+    await page.locator("th[aria-sort=descending]").waitFor();
+    await page.getByRole("row").nth(1).filter({ hasText: "second post" }).waitFor();
+
     const filter = page.getByLabel(/Filter/);
     await filter.fill("title ~ 'second'");
     await filter.press("Enter");
