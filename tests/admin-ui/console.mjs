@@ -91,6 +91,17 @@ try {
     await page.getByRole("row").filter({ hasText: `form ${name}` }).waitFor();
     await form.waitFor({ state: "detached" });
 
+    // Edit through the row's id button, Save; then Delete after confirming the dialog.
+    await page.getByRole("row").filter({ hasText: `form ${name}` }).getByRole("button", { name: /^Edit / }).click();
+    const edit = page.getByRole("form", { name: "Edit record" });
+    await edit.getByLabel("title").fill(`edited ${name}`);
+    await edit.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("row").filter({ hasText: `edited ${name}` }).waitFor();
+    await page.getByRole("row").filter({ hasText: `edited ${name}` }).getByRole("button", { name: /^Edit / }).click();
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("form", { name: "Edit record" }).getByRole("button", { name: "Delete" }).click();
+    await page.getByRole("row").filter({ hasText: `edited ${name}` }).waitFor({ state: "detached" });
+
     if (name === "light") {
       // Every field type gets an input labelled with its name; a server error shows beside it.
       await nav.getByRole("button", { name: "kinds", exact: true }).click();
