@@ -111,7 +111,7 @@ try {
   await page.getByRole("row").filter({ hasText: "(you)" }).filter({ hasText: "owner" }).waitFor();
   await createWorkspace(page, "Side Project");
   // Switch back with the header's workspace switcher.
-  await page.getByLabel("Workspace").selectOption({ label: "Acme Launch" });
+  await page.getByLabel("Workspace", { exact: true }).selectOption({ label: "Acme Launch" });
   await page.getByRole("button", { name: "Switch" }).click();
   await page.getByRole("heading", { name: "Campaigns", level: 1 }).waitFor();
   await page.goto(app + "/workspaces");
@@ -132,7 +132,9 @@ try {
   await page.getByRole("button", { name: "Add key" }).click();
   const keyRow = page.getByRole("row").filter({ hasText: "Fake LLM" });
   await keyRow.waitFor();
-  await page.waitForFunction(() => /T123/.test(document.body.innerText));
+  // A fresh load too, so the list comes from the server, not from the form's response.
+  await page.reload();
+  assert.match(await keyRow.innerText(), /T123/, "the key's hint (its last 4 characters) is listed");
   assert.ok(!(await page.content()).includes(SECRET_KEY), "the key itself is not in the page");
   await snap(page, "keys");
   console.log("ok key");
@@ -241,6 +243,10 @@ try {
   await snap(page, "not-found");
   console.log("ok isolation");
   await ctx.close();
+} catch (err) {
+  // What the browser showed when a step failed, for the person reading the log.
+  for (const c of browser.contexts()) for (const p of c.pages()) await p.screenshot({ path: `${shots}/failure.png`, fullPage: true }).catch(() => undefined);
+  throw err;
 } finally {
   await browser.close();
 }

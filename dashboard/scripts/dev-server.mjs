@@ -1,7 +1,8 @@
 // Development only, until the `gtm-wizard` binary is at hand: runs plain `cairn serve` on
 // 127.0.0.1:8090 (data in a temp dir), imports schema/gtm-wizard with its seeds, and stands in
 // for two of the hook module's hooks by polling as a superuser (workspace creator → owner
-// member, key_hint from the key). With `gtm-wizard` use its own `serve` instead (README).
+// member, key_hint from the key) and for the coach job (a canned reply streamed in steps).
+// With `gtm-wizard` use its own `serve` instead (README).
 //   CAIRN_BIN=path/to/cairn node dashboard/scripts/dev-server.mjs
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -44,6 +45,21 @@ for (const c of ["benchmarks", "coaching_templates"]) {
 }
 console.log(`dev server on ${base} (data ${dir}); superuser ${su.identity} / ${su.password}`);
 
+const answered = new Set();
+const REPLY = "**Open rates** look *typical* for cold email.\n\n- Tighten the subject line\n- Send Tuesday mornings\n\nWant a rewrite of your first line?";
+async function fakeCoach(userMsg) {
+  const m = await api("/api/collections/messages/records", "POST",
+    { conversation: userMsg.conversation, role: "assistant", status: "streaming", content: "" }, token);
+  const step = Math.ceil(REPLY.length / 6);
+  for (let i = step; i < REPLY.length + step; i += step) {
+    await new Promise((r) => setTimeout(r, 120));
+    await api(`/api/collections/messages/records/${m.id}`, "PATCH", { content: REPLY.slice(0, i) }, token);
+  }
+  const fail = userMsg.content.includes("fail");
+  await api(`/api/collections/messages/records/${m.id}`, "PATCH",
+    fail ? { status: "error", error: "The provider said 401: invalid key" } : { status: "done", model: "dev-fake" }, token);
+}
+
 setInterval(async () => {
   try {
     const ws = await api("/api/collections/workspaces/records?perPage=500", "GET", null, token);
@@ -58,5 +74,9 @@ setInterval(async () => {
       const key = String(k.api_key ?? "");
       await api(`/api/collections/provider_keys/records/${k.id}`, "PATCH", { key_hint: key ? `${key.slice(0, 3)}…${key.slice(-4)}` : "(none)" }, token);
     }
+    const msgs = await api("/api/collections/messages/records?perPage=500&filter=role%3D%22user%22", "GET", null, token);
+    for (const m of msgs.items) {
+      if (!answered.has(m.id)) { answered.add(m.id); fakeCoach(m).catch((e) => console.error(String(e))); }
+    }
   } catch (e) { console.error(String(e)); }
-}, 300);
+}, 100);

@@ -3,11 +3,16 @@
 import { useTheme } from "next-themes";
 import * as React from "react";
 
+const noop = () => () => undefined;
+
 export function ThemeToggle() {
   const { theme, setTheme } = useTheme();
-  const [mounted, setMounted] = React.useState(false);
-  // The theme is only known in the browser; render the control after hydration.
-  React.useEffect(() => setMounted(true), []);
+  // The theme is only known in the browser: the server (and hydration) render "system".
+  const mounted = React.useSyncExternalStore(
+    noop,
+    () => true,
+    () => false,
+  );
   return (
     <label className="flex items-center gap-2 text-sm">
       <span className="sr-only">Theme</span>

@@ -12,5 +12,9 @@ export async function serverClient(): Promise<Client> {
   const jar = await cookies();
   return createClient(cairnUrl(), {
     authStore: cookieAuth(jar as unknown as CookieJar, authCookie),
+    // NOTE: never let Next cache an API answer. Its caches key on the URL, not on the
+    // Authorization header, so one user's list could be served to another (the e2e test's
+    // second user caught exactly that under `next dev`'s HMR fetch cache).
+    fetch: (input, init) => fetch(input, { ...init, cache: "no-store" }),
   });
 }

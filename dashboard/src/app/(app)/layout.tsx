@@ -56,7 +56,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           <NavLinks />
         </nav>
       </header>
-      <main id="main" className="mx-auto grid max-w-6xl gap-6 px-4 py-6">
+      <main id="main" className="mx-auto grid max-w-6xl grid-cols-1 gap-6 px-4 py-6">
         {children}
       </main>
     </CairnUrlProvider>

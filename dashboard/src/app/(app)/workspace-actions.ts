@@ -13,6 +13,22 @@ async function selectWorkspace(id: string): Promise<void> {
   (await cookies()).set(WORKSPACE_COOKIE, id, { path: "/", sameSite: "lax", httpOnly: true, maxAge: 60 * 60 * 24 * 365 });
 }
 
+/**
+ * The creator can read a new workspace once the owner membership exists. gtm-wizard's hook adds
+ * it in the create's transaction (first try succeeds); dashboard/scripts/dev-server.mjs adds it
+ * a moment later, so wait briefly rather than render a list without it.
+ */
+async function untilVisible(read: () => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    try {
+      await read();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 export async function createWorkspace(_prev: FormState, form: FormData): Promise<FormState> {
   const values = formValues(form);
   const client = await serverClient();
@@ -20,6 +36,7 @@ export async function createWorkspace(_prev: FormState, form: FormData): Promise
   try {
     const ws = await client.collection("workspaces").create({ name: str(form, "name"), owner: me });
     await selectWorkspace(ws.id);
+    await untilVisible(() => client.collection("workspaces").getOne(ws.id));
   } catch (err) {
     return fromError(err, values);
   }

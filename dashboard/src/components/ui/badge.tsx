@@ -9,7 +9,7 @@ const badgeVariants = cva("inline-flex items-center rounded-md border px-2 py-0.
     variant: {
       default: "border-transparent bg-primary text-primary-foreground",
       secondary: "border-transparent bg-secondary text-secondary-foreground",
-      destructive: "border-transparent bg-destructive text-white",
+      destructive: "border-transparent bg-red-700 text-white",
       outline: "text-foreground",
     },
   },

@@ -1,11 +1,12 @@
-// shadcn/ui Table, copied and owned. The wrapper scrolls sideways on narrow screens.
+// shadcn/ui Table, copied and owned. The wrapper scrolls sideways on narrow screens; it is
+// focusable so keyboard users can scroll it too (axe: scrollable-region-focusable).
 import * as React from "react";
 
 import { cn } from "@/lib/utils";
 
 export function Table({ className, ...props }: React.ComponentProps<"table">) {
   return (
-    <div data-slot="table-container" className="relative w-full overflow-x-auto">
+    <div data-slot="table-container" tabIndex={0} className="relative w-full overflow-x-auto rounded-md focus-visible:ring-[3px] focus-visible:ring-ring/50 outline-none">
       <table data-slot="table" className={cn("w-full caption-bottom text-sm", className)} {...props} />
     </div>
   );

@@ -31,7 +31,7 @@ export default async function WorkspacesPage() {
   return (
     <>
       <PageHeader title="Workspaces" description="A workspace holds your campaigns, keys and coach conversations." />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader>
             <CardTitle>
