@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-import { cn } from "@/lib/utils";
+import { cx as cn } from "@/lib/cx";
 
 const LINKS = [
   { href: "/campaigns", label: "Campaigns" },

@@ -7,7 +7,7 @@
 import * as React from "react";
 
 import type { FormState } from "@/lib/form-state";
-import { cn } from "@/lib/utils";
+import { cx } from "@/lib/cx";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
@@ -32,7 +32,7 @@ export function ActionForm({
   const [state, formAction] = React.useActionState(action, {});
   return (
     <FormStateContext.Provider value={state}>
-      <form action={formAction} aria-label={label} className={cn("grid gap-4", className)} noValidate>
+      <form action={formAction} aria-label={label} className={cx("grid", !/\bgap-/.test(className ?? "") && "gap-4", className)} noValidate>
         {state.error ? (
           <p role="alert" className="rounded-md border border-destructive/50 px-3 py-2 text-sm text-destructive">
             {state.error}

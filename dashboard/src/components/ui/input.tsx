@@ -1,7 +1,7 @@
 // shadcn/ui Input, copied and owned.
 import * as React from "react";
 
-import { cn } from "@/lib/utils";
+import { cx as cn } from "@/lib/cx";
 
 export function Input({ className, type, ...props }: React.ComponentProps<"input">) {
   return (

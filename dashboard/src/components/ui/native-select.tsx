@@ -2,7 +2,7 @@
 // friendly without a popover library.
 import * as React from "react";
 
-import { cn } from "@/lib/utils";
+import { cx as cn } from "@/lib/cx";
 
 export function NativeSelect({ className, ...props }: React.ComponentProps<"select">) {
   return (

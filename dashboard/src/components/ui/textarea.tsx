@@ -1,7 +1,7 @@
 // shadcn/ui Textarea, copied and owned.
 import * as React from "react";
 
-import { cn } from "@/lib/utils";
+import { cx as cn } from "@/lib/cx";
 
 export function Textarea({ className, ...props }: React.ComponentProps<"textarea">) {
   return (

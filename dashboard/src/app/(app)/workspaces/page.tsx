@@ -101,7 +101,7 @@ export default async function WorkspacesPage() {
                         <TableCell>
                           {m.user === user.id ? null : (
                             <div className="flex flex-wrap items-end gap-2">
-                              <ActionForm action={changeRole} className="flex items-end gap-2" label={`Role of ${who}`}>
+                              <ActionForm action={changeRole} className="grid-flow-col items-end justify-start gap-2" label={`Role of ${who}`}>
                                 <input type="hidden" name="id" value={m.id} />
                                 <Field name="role" label="Role" as="select" options={ROLE_OPTIONS} defaultValue={m.role} className="grid gap-1" />
                                 <SubmitButton size="sm" variant="outline">

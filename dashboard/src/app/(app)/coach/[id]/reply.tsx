@@ -1,13 +1,13 @@
 "use client";
 /** One assistant message: Markdown while it streams and after, or its error with Retry. */
-import { Markdown } from "markdown-to-jsx/react";
+import Markdown from "markdown-to-jsx";
 
 import type { MessagesRecord } from "@/cairn";
 import { Button } from "@/components/ui/button";
 
 // Raw HTML in a reply is shown as text, never parsed into elements (the model's output is
 // untrusted); links still pass markdown-to-jsx's URL sanitizer.
-const OPTIONS = { disableParsingRawHTML: true, forceBlock: true } as const;
+const OPTIONS = { disableParsingRawHTML: true, forceBlock: true };
 
 export function Reply({ message, onRetry }: { message: MessagesRecord; onRetry: () => void }) {
   const status = message.status || "pending";
