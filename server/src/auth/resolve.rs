@@ -49,7 +49,9 @@ pub fn issue_auth_token(
         .unwrap_or_else(|| auth.token_duration("authToken"));
     let claims = Claims {
         collection_id: c.id.clone(),
-        exp: chrono::Utc::now().timestamp() + duration,
+        // NOTE: saturating: an impersonation `duration` is any non-negative number the client
+        // sends (PocketBase only checks >= 0), and an overflow must not panic the worker.
+        exp: chrono::Utc::now().timestamp().saturating_add(duration),
         id: record.id().to_string(),
         refreshable: Some(refreshable),
         kind: tokens::AUTH.to_string(),

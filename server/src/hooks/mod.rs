@@ -18,6 +18,7 @@
 
 pub mod events;
 pub mod routes;
+pub mod tx;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -118,6 +119,8 @@ pub struct Hooks {
     pub on_record_create: Hook<RecordEvent>,
     pub on_record_update: Hook<RecordEvent>,
     pub on_record_delete: Hook<RecordEvent>,
+    /// Inside the write's transaction, after the row is written (sync; see [`tx`]).
+    pub on_record_tx: tx::TxHook,
     /// After the write committed; errors are logged, the response is unaffected.
     pub on_record_after_create_success: Hook<RecordEvent>,
     pub on_record_after_update_success: Hook<RecordEvent>,

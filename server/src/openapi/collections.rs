@@ -47,6 +47,25 @@ fn assign_names(sorted: &[&Collection], reserved: Vec<String>) -> BTreeMap<Strin
     names
 }
 
+/// Every schema name outside the per-collection ones: the fixed part's and those the JSON
+/// passes add (auth flows, settings, jobs, …).
+fn reserved_names(doc: &OpenApi) -> Vec<String> {
+    let mut names = super::fixed::schema_names(doc);
+    let json = super::auth_paths::schemas()
+        .into_iter()
+        .chain(super::system_paths::schemas());
+    names.extend(json.map(|(name, _)| name.to_string()));
+    names
+}
+
+/// The schema base name of each collection (by id): `bar_posts` → `BarPosts`, `BarPosts2` on a
+/// clash. The generated TypeScript SDK uses the same names, so both speak of `BarPostsRecord`.
+pub fn type_names(collections: &[&Collection]) -> BTreeMap<String, String> {
+    let mut sorted = collections.to_vec();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    assign_names(&sorted, reserved_names(&super::fixed::document()))
+}
+
 /// Adds one collection's paths and schemas.
 fn add_collection(
     doc: &mut OpenApi,
@@ -95,7 +114,6 @@ fn add_collection(
             )
             .into(),
         ));
-        super::auth_paths::add(doc, c, base);
     }
     let components = doc
         .components
@@ -103,11 +121,12 @@ fn add_collection(
     components.schemas.extend(schemas);
 }
 
-/// Adds every collection of `snapshot` to `doc`.
-pub fn extend(doc: &mut OpenApi, snapshot: &Snapshot) {
+/// Adds every collection of `snapshot` to `doc`; returns each collection's schema base name
+/// (by collection id).
+pub fn extend(doc: &mut OpenApi, snapshot: &Snapshot) -> BTreeMap<String, String> {
     let mut sorted: Vec<&Collection> = snapshot.collections.iter().map(AsRef::as_ref).collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
-    let names = assign_names(&sorted, super::fixed::schema_names(doc));
+    let names = assign_names(&sorted, reserved_names(doc));
     let mut tags = doc.tags.take().unwrap_or_default();
     for c in sorted {
         add_collection(doc, c, snapshot, &names);
@@ -124,6 +143,7 @@ pub fn extend(doc: &mut OpenApi, snapshot: &Snapshot) {
         );
     }
     doc.tags = Some(tags);
+    names
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ Besides the fixed routes, every collection of the current schema gets its own ty
 when collections do.\n\n\
 Authenticate with `auth-with-password` and send the token in the `Authorization` header (raw or \
 as `Bearer <token>`). Superusers (`_superusers`) bypass collection rules.\n\n\
+`?fields=` picks a subset of a response's properties (of each item in a list), so the schemas \
+of those responses list no property as required; without it every listed property is present. \
+Rate limits (`settings.rateLimits`, and repeated failed sign-ins) answer 429 on any route.\n\n\
 Realtime: PocketBase's SSE protocol at `GET /api/realtime` (first message `PB_CONNECT` with the \
 client id, which every message repeats in its `id:` line) and `POST /api/realtime` \
 `{\"clientId\",\"subscriptions\":[…]}` (topics `COLLECTION/*`, `COLLECTION/ID`, optional \
@@ -49,8 +52,6 @@ overflows with 1013.";
         routes::record_view,
         routes::record_update,
         routes::record_delete,
-        routes::auth_with_password,
-        routes::auth_refresh,
         routes::file_download,
         routes::file_token,
     ),

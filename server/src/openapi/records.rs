@@ -133,7 +133,9 @@ fn field_schema(field: &Field, side: Side, snapshot: &Snapshot) -> RefOr<Schema>
 
 /// Whether the API ever returns this field (to someone other than a superuser).
 fn is_returned(c: &Collection, f: &Field) -> bool {
-    let secret = matches!(f.kind, FieldKind::Password(_)) || (c.is_auth() && f.name == "tokenKey");
+    let secret = matches!(f.kind, FieldKind::Password(_))
+        || f.is_sealed()
+        || (c.is_auth() && f.name == "tokenKey");
     !(f.hidden || secret)
 }
 

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::schemas::{
-    AuthResponse, AuthWithPassword, Collection, CollectionImport, CollectionList,
-    CollectionScaffolds, Error, FileToken, Health, Record, RecordList,
+    Collection, CollectionImport, CollectionList, CollectionScaffolds, Error, FileToken, Health,
+    Record, RecordList,
 };
 
 /// Query parameters of a list endpoint.
@@ -216,30 +216,6 @@ pub fn record_update() {}
         (status = 403, description = "Superusers only (the delete rule is null).", body = Error),
         (status = 404, description = "Missing, or hidden by the delete rule.", body = Error)))]
 pub fn record_delete() {}
-
-/// Authenticate with identity and password.
-#[utoipa::path(post, path = "/api/collections/{collection}/auth-with-password", tag = "Auth",
-    operation_id = "authWithPassword",
-    params(("collection" = String, Path, description = "Auth collection id or name."), OutputQuery),
-    request_body = AuthWithPassword,
-    responses(
-        (status = 200, description = "A token and the auth record.", body = AuthResponse),
-        (status = 400, description = "Missing fields or failed to authenticate.", body = Error),
-        (status = 404, description = "Not an auth collection.", body = Error)))]
-pub fn auth_with_password() {}
-
-/// Refresh the auth token.
-///
-/// Returns a new token for the auth record of the current one.
-#[utoipa::path(post, path = "/api/collections/{collection}/auth-refresh", tag = "Auth",
-    operation_id = "authRefresh", security(("AuthToken" = [])),
-    params(("collection" = String, Path, description = "Auth collection id or name."), OutputQuery),
-    responses(
-        (status = 200, description = "A new token and the auth record.", body = AuthResponse),
-        (status = 401, description = "Missing or invalid token.", body = Error),
-        (status = 403, description = "The token belongs to another collection.", body = Error),
-        (status = 404, description = "Not an auth collection.", body = Error)))]
-pub fn auth_refresh() {}
 
 /// Query parameters of a file download.
 #[derive(Deserialize, IntoParams)]

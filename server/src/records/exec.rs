@@ -137,6 +137,11 @@ impl Exec {
         }
     }
 
+    /// Wakes the job runner once the write committed (a transaction hook queued a job).
+    pub fn wake_jobs(&self, core: &Arc<Core>) {
+        self.defer(core, Box::new(|core| core.jobs.wake()));
+    }
+
     /// Fires an after-success hook now, or after the batch commits.
     pub fn after(
         &self,

@@ -15,6 +15,8 @@ pub mod read;
 pub mod record;
 pub mod resolver;
 pub mod rules;
+pub mod sealed;
 pub mod serialize;
+pub mod server;
 
 pub use record::Record;

@@ -26,6 +26,9 @@ pub enum PersistError {
     SchemaChanged,
     #[error("refused: {0}")]
     Refused(String),
+    /// An in-transaction hook refused the write (its error goes to the client as is).
+    #[error("refused by a hook: {}", .0.message)]
+    Hook(ApiError),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -42,6 +45,7 @@ impl PersistError {
             Self::SchemaChanged => ApiError::bad_request(
                 "The collection schema changed while the request was processed; please retry.",
             ),
+            Self::Hook(e) => e,
             Self::Db(e) => ApiError::internal(e),
         }
     }
@@ -141,6 +145,11 @@ pub fn insert(conn: &impl ConnectionTrait, record: &Record) -> Result<(), Persis
 
 pub fn update(conn: &impl ConnectionTrait, record: &Record) -> Result<(), PersistError> {
     let c = &record.collection;
+    // A collection with no field but `id` has nothing to set (and `SET` with no column is a
+    // syntax error); the id itself never changes in an update.
+    if c.fields.iter().all(|f| f.name == "id") {
+        return Ok(());
+    }
     let mut q = Query::update();
     q.table(Alias::new(c.name.as_str()));
     for f in c.fields.iter().filter(|f| f.name != "id") {

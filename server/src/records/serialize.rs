@@ -1,6 +1,6 @@
 //! Record → JSON as PocketBase renders it: `collectionId`, `collectionName`, the visible fields,
 //! alphabetical keys; hidden fields only for superusers; auth `email` only when visible to the
-//! requester; never `password` or `tokenKey`. Plus the `?fields=` picker.
+//! requester; never `password`, `tokenKey` or a sealed field. Plus the `?fields=` picker.
 
 use std::collections::BTreeMap;
 
@@ -20,7 +20,10 @@ pub fn to_json(record: &Record, viewer: &AuthInfo) -> Value {
     out.insert("collectionId".into(), Value::String(c.id.clone()));
     out.insert("collectionName".into(), Value::String(c.name.clone()));
     for f in &c.fields {
-        if matches!(f.kind, FieldKind::Password(_)) || (c.is_auth() && f.name == "tokenKey") {
+        if matches!(f.kind, FieldKind::Password(_))
+            || f.is_sealed()
+            || (c.is_auth() && f.name == "tokenKey")
+        {
             continue;
         }
         if f.hidden && !superuser {

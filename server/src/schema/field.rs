@@ -221,6 +221,11 @@ impl Field {
         Value::Object(map.into_iter().collect())
     }
 
+    /// Whether this is a sealed (write-only, encrypted) text field.
+    pub fn is_sealed(&self) -> bool {
+        matches!(&self.kind, FieldKind::Text(o) if o.sealed)
+    }
+
     /// Whether this field holds a JSON array (multi select/relation/file).
     pub fn is_multiple(&self) -> bool {
         match &self.kind {

@@ -21,6 +21,7 @@ fn id_field() -> Field {
             pattern: "^[a-z0-9]+$".into(),
             autogenerate_pattern: "[a-z0-9]{15}".into(),
             primary_key: true,
+            sealed: false,
         }),
     );
     f.system = true;
@@ -52,6 +53,10 @@ pub fn normalize(c: &mut Collection, old: Option<&Collection>) {
     }
     if c.kind == CollectionType::View {
         return;
+    }
+    // A sealed field is hidden too, so every path that skips hidden fields skips it.
+    for f in c.fields.iter_mut().filter(|f| f.is_sealed()) {
+        f.hidden = true;
     }
     // The primary key always comes first; keep a submitted one (options may be customised).
     match c.fields.iter().position(|f| f.name == "id") {

@@ -6,6 +6,9 @@
 pub mod package;
 pub mod types;
 
+#[cfg(test)]
+mod tests;
+
 use std::path::Path;
 
 use crate::schema::collection::Collection;

@@ -43,8 +43,9 @@ fn select_union(values: &[String], with_empty: bool) -> String {
     }
 }
 
+/// `t[]`, parenthesised when `t` is a union (`("a" | "b")[]`).
 fn list(t: &str) -> String {
-    if t.contains(' ') {
+    if t.contains(" | ") {
         format!("({t})[]")
     } else {
         format!("{t}[]")
@@ -118,24 +119,10 @@ fn never_written(c: &Collection, field: &Field) -> bool {
     matches!(field.kind, FieldKind::Autodate(_)) || (c.is_auth() && field.name == "tokenKey")
 }
 
-/// Type names of every collection, made unique (a clash gets the collection id appended).
+/// Type base names of every collection (by id): the OpenAPI document's, so both name a
+/// collection's types alike (`BarPostsRecord`; `BarPosts2Record` on a clash).
 fn type_names(collections: &[&Collection]) -> BTreeMap<String, String> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for c in collections {
-        *seen.entry(pascal_case(&c.name)).or_default() += 1;
-    }
-    collections
-        .iter()
-        .map(|c| {
-            let base = pascal_case(&c.name);
-            let name = if seen.get(&base).copied().unwrap_or(0) > 1 {
-                format!("{base}{}", pascal_case(&c.id))
-            } else {
-                base
-            };
-            (c.id.clone(), name)
-        })
-        .collect()
+    crate::openapi::collections::type_names(collections)
 }
 
 /// The TypeScript declarations of every collection and the `Collections` map.
@@ -229,7 +216,8 @@ fn render_collection(
     let _ = writeln!(out, "  collectionName: {};", quote(&c.name));
     for f in &c.fields {
         let Some(ty) = read_type(f) else { continue };
-        if c.is_auth() && f.name == "tokenKey" {
+        // Sealed fields are write-only: never returned, not even to superusers.
+        if (c.is_auth() && f.name == "tokenKey") || f.is_sealed() {
             continue;
         }
         // Hidden fields reach superusers only; an auth record's email only when visible.

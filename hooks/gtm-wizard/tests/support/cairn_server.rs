@@ -53,7 +53,10 @@ impl Server {
     /// Starts Cairn and imports `schema/gtm-wizard/collections.json`.
     pub async fn start() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let app = Arc::new(App::open(Config::for_dir(dir.path()), Hooks::default()).expect("app"));
+        let mut config = Config::for_dir(dir.path());
+        // `provider_keys.api_key` is a sealed field: writing it needs a key.
+        config.encryption_key = Some("gtm-test-key-0123456789abcdefghi".into());
+        let app = Arc::new(App::open(config, Hooks::default()).expect("app"));
         cairn::app::superusers::upsert(&app.core, SU_EMAIL, SU_PASSWORD)
             .await
             .expect("superuser");

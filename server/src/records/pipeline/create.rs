@@ -10,12 +10,14 @@ use crate::core::Core;
 use crate::error::{ApiError, msg};
 use crate::files::record as files;
 use crate::files::{FileTxn, Uploads};
+use crate::hooks::tx::TxAction;
 use crate::hooks::{RecordEvent, RecordRequestEvent};
 use crate::realtime::Action;
 use crate::records::exec::Exec;
+use crate::records::persist::PersistError;
 use crate::records::resolver::RequestInfo;
 use crate::records::rules::{Gate, gate};
-use crate::records::{Record, persist, prepare};
+use crate::records::{Record, persist, prepare, sealed};
 use crate::schema::Collection;
 
 /// A write's uploaded files and the [`FileTxn`] they join: a fresh one per direct write, one
@@ -94,18 +96,25 @@ pub async fn create_with_files(
             let ev = core
                 .hooks
                 .on_record_create
-                .trigger(event, move |ev| async move {
+                .trigger(event, move |mut ev| async move {
+                    sealed::seal_for_write(&core3.settings.sealer, &mut ev.record, CREATE_FAILED)?;
                     let record = ev.record.clone();
+                    let tx_hooks = core3.hooks.on_record_tx.handlers();
                     let write = async {
                         files::store_uploads(&core3, &txn, &record, &pending).await?;
                         exec3
                             .write(&core3, CREATE_FAILED, move |conn, snapshot| {
                                 persist::check_relations(conn, snapshot, &record)?;
-                                persist::insert(conn, &record)
+                                persist::insert(conn, &record)?;
+                                tx_hooks
+                                    .run(conn, TxAction::Create, &record, None)
+                                    .map_err(PersistError::Hook)
                             })
                             .await
                     };
-                    settle_files(&exec3, &txn, write.await).await?;
+                    if settle_files(&exec3, &txn, write.await).await? {
+                        exec3.wake_jobs(&core3);
+                    }
                     Ok(ev)
                 })
                 .await?;

@@ -12,6 +12,7 @@ use crate::core::Core;
 use crate::error::{ApiError, msg};
 use crate::files::FileTxn;
 use crate::files::record as files;
+use crate::hooks::tx::TxAction;
 use crate::hooks::{RecordEvent, RecordRequestEvent};
 use crate::realtime::Action;
 use crate::records::exec::Exec;
@@ -73,20 +74,28 @@ pub async fn delete_with_files(
                 .on_record_delete
                 .trigger(event, move |ev| async move {
                     let record = ev.record.clone();
+                    let tx_hooks = core3.hooks.on_record_tx.handlers();
                     let write = exec3
                         .write(&core3, DELETE_FAILED, move |conn, snapshot| {
-                            persist::delete(conn, snapshot, &record)
+                            let cascade = persist::delete(conn, snapshot, &record)?;
+                            let woke = tx_hooks
+                                .run(conn, TxAction::Delete, &record, None)
+                                .map_err(PersistError::Hook)?;
+                            Ok((cascade, woke))
                         })
                         .await
-                        .and_then(|cascade| {
+                        .and_then(|(cascade, woke)| {
                             files::remove_records(
                                 &core3,
                                 &txn,
                                 std::iter::once(&ev.record).chain(&cascade.deleted),
                             )?;
-                            Ok(cascade)
+                            Ok((cascade, woke))
                         });
-                    let cascade = settle_files(&exec3, &txn, write).await?;
+                    let (cascade, woke) = settle_files(&exec3, &txn, write).await?;
+                    if woke {
+                        exec3.wake_jobs(&core3);
+                    }
                     for r in cascade.updated {
                         exec3.publish(&core3, Action::Update, r);
                     }

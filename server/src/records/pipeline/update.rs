@@ -10,12 +10,14 @@ use super::{UPDATE_FAILED, find_with_rule, hash_passwords, run_validation, unsup
 use crate::core::Core;
 use crate::error::{ApiError, msg};
 use crate::files::record as files;
+use crate::hooks::tx::TxAction;
 use crate::hooks::{RecordEvent, RecordRequestEvent};
 use crate::realtime::Action;
 use crate::records::exec::Exec;
+use crate::records::persist::PersistError;
 use crate::records::resolver::RequestInfo;
 use crate::records::rules::{Gate, gate};
-use crate::records::{Record, persist, prepare};
+use crate::records::{Record, persist, prepare, sealed};
 use crate::schema::Collection;
 
 /// Updates a record: the update rule is checked on the stored record (with the submitted body
@@ -130,8 +132,11 @@ pub async fn update_with_files(
             let ev = core
                 .hooks
                 .on_record_update
-                .trigger(event, move |ev| async move {
+                .trigger(event, move |mut ev| async move {
+                    sealed::seal_for_write(&core3.settings.sealer, &mut ev.record, UPDATE_FAILED)?;
                     let record = ev.record.clone();
+                    let original_row = ev.original.clone();
+                    let tx_hooks = core3.hooks.on_record_tx.handlers();
                     let write = async {
                         if let Some(original) = &ev.original {
                             files::remove_replaced(&core3, &txn, original, &record)?;
@@ -140,11 +145,16 @@ pub async fn update_with_files(
                         exec3
                             .write(&core3, UPDATE_FAILED, move |conn, snapshot| {
                                 persist::check_relations(conn, snapshot, &record)?;
-                                persist::update(conn, &record)
+                                persist::update(conn, &record)?;
+                                tx_hooks
+                                    .run(conn, TxAction::Update, &record, original_row.as_ref())
+                                    .map_err(PersistError::Hook)
                             })
                             .await
                     };
-                    settle_files(&exec3, &txn, write.await).await?;
+                    if settle_files(&exec3, &txn, write.await).await? {
+                        exec3.wake_jobs(&core3);
+                    }
                     Ok(ev)
                 })
                 .await?;

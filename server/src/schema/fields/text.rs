@@ -16,6 +16,12 @@ pub struct TextOptions {
     pub pattern: String,
     pub autogenerate_pattern: String,
     pub primary_key: bool,
+    /// Cairn's sealed secret: stored sealed with AES-256-GCM under `CAIRN_ENCRYPTION_KEY`,
+    /// never returned by the API (not even to superusers), not filterable; only server code
+    /// reads the plaintext (`records::sealed::open`). Omitted from the JSON when off, so a
+    /// collection without sealed fields looks exactly as PocketBase writes it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sealed: bool,
 }
 
 impl TextOptions {
@@ -31,6 +37,10 @@ impl TextOptions {
             } else {
                 Ok(())
             };
+        }
+        // A stored sealed value was validated in plain form when it was written.
+        if self.sealed && crate::settings::seal::is_sealed(s) {
+            return Ok(());
         }
         let len = s.chars().count();
         if self.min > 0 && len < self.min {

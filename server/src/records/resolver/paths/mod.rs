@@ -461,7 +461,9 @@ impl Runner<'_, '_> {
             }
             return Err(err(format!("unknown field {name:?}")));
         };
-        if field.hidden && !self.allow_hidden {
+        // A sealed value is random ciphertext: comparing it means nothing and would only
+        // tell whether a secret is set, so not even rules may use it.
+        if (field.hidden && !self.allow_hidden) || field.is_sealed() {
             return Err(err(format!("non-filterable field {name:?}")));
         }
         let column = col(&self.alias, &field.name);
