@@ -11,6 +11,7 @@ import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 
 const app = process.env.DASHBOARD_URL;
 const shots = process.env.SHOT_DIR;
@@ -56,6 +57,18 @@ async function snap(page, name) {
     }
     await ctx.close();
   }
+}
+
+/**
+ * What Next's build report called "First Load JS": every script the page's HTML loads (no
+ * polyfills for old browsers, no prefetches of other routes), each gzipped at level 9.
+ */
+async function firstLoadJs(page, url) {
+  const html = await (await page.request.get(url)).text();
+  const srcs = [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => new URL(m[1], app).href).filter((u) => !u.includes("polyfills"));
+  let total = 0;
+  for (const src of new Set(srcs)) total += gzipSync(await (await page.request.get(src)).body(), { level: 9 }).length;
+  return total;
 }
 
 async function signUp(page, user) {
@@ -182,15 +195,16 @@ try {
   await snap(page, "templates");
   console.log("ok browsers");
 
+  await page.goto(app + "/coach");
+  await page.getByText("No conversations yet").waitFor();
+  await snap(page, "coach-empty");
+  await page.getByLabel("Title").fill("Cold email review");
+  await page.getByLabel("Campaign").selectOption({ label: "EU fintech CTOs" });
+  await page.getByRole("button", { name: "Start conversation" }).click();
+  const log = page.getByRole("log");
+  await log.waitFor();
+  console.log(`measure chat_first_load_js_gzip_kb ${(await firstLoadJs(page, page.url()) / 1024).toFixed(1)}`);
   if (!skipCoach) {
-    await page.goto(app + "/coach");
-    await page.getByText("No conversations yet").waitFor();
-    await snap(page, "coach-empty");
-    await page.getByLabel("Title").fill("Cold email review");
-    await page.getByLabel("Campaign").selectOption({ label: "EU fintech CTOs" });
-    await page.getByRole("button", { name: "Start conversation" }).click();
-    const log = page.getByRole("log");
-    await log.waitFor();
     await page.getByLabel("Message").fill("How do my open rates compare?");
     // Record every distinct text of the assistant's reply as it streams in.
     await page.evaluate(() => {
@@ -218,11 +232,12 @@ try {
     console.log(`measure coach_states ${states.length}`);
     assert.ok(final.length > 0);
     await snap(page, "coach-chat");
-    await page.goto(app + "/coach");
-    await page.getByRole("link", { name: "Cold email review" }).waitFor();
-    await snap(page, "coach");
     console.log("ok coach");
   }
+  await snap(page, "coach-chat-idle");
+  await page.goto(app + "/coach");
+  await page.getByRole("link", { name: "Cold email review" }).waitFor();
+  await snap(page, "coach");
 
   // Sign out; a second user sees none of Alice's data, and her campaign's URL is a 404.
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -231,7 +246,7 @@ try {
   await page.getByText("No workspace yet").waitFor();
   assert.ok(!(await page.content()).includes("Acme Launch"));
   await createWorkspace(page, "Bob's Garage");
-  for (const [path, empty] of [["/campaigns", "No campaigns yet"], ["/keys", "No keys yet"], ...(skipCoach ? [] : [["/coach", "No conversations yet"]])]) {
+  for (const [path, empty] of [["/campaigns", "No campaigns yet"], ["/keys", "No keys yet"], ["/coach", "No conversations yet"]]) {
     await page.goto(app + path);
     await page.getByText(empty).waitFor();
     const html = await page.content();

@@ -484,7 +484,6 @@ export interface ProviderKeysRecord {
   workspace: string;
   provider: "openai" | "anthropic" | "ollama" | "openai_compatible" | "";
   label: string;
-  api_key?: string;
   key_hint: string;
   base_url: string;
   default_model: string;
