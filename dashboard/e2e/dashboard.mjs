@@ -35,7 +35,6 @@ const browser = await chromium.launch({
 const axeFailures = [];
 /** Screenshots the page in light, dark and at 360 px, and runs axe in each. */
 async function snap(page, name) {
-  await page.waitForLoadState("networkidle");
   const url = page.url();
   const cookies = await page.context().cookies();
   for (const [variant, opts] of [["light", { colorScheme: "light" }], ["dark", { colorScheme: "dark" }],
@@ -44,7 +43,9 @@ async function snap(page, name) {
     await ctx.addCookies(cookies);
     const p = await ctx.newPage();
     await p.goto(url);
-    await p.waitForLoadState("networkidle");
+    // Quiet network = charts and fonts are in; a page that keeps a connection open (the
+    // chat's realtime) gets 3 s.
+    await p.waitForLoadState("networkidle", { timeout: 3000 }).catch(() => undefined);
     await p.screenshot({ path: `${shots}/${name}-${variant}.png`, fullPage: true });
     const { violations } = await new AxeBuilder({ page: p }).analyze();
     for (const v of violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
@@ -67,7 +68,11 @@ async function firstLoadJs(page, url) {
   const html = await (await page.request.get(url)).text();
   const srcs = [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => new URL(m[1], app).href).filter((u) => !u.includes("polyfills"));
   let total = 0;
-  for (const src of new Set(srcs)) total += gzipSync(await (await page.request.get(src)).body(), { level: 9 }).length;
+  for (const src of new Set(srcs)) {
+    const size = gzipSync(await (await page.request.get(src)).body(), { level: 9 }).length;
+    if (process.env.DEBUG_JS) console.log(`  js ${(size / 1024).toFixed(1)} KB ${src}`);
+    total += size;
+  }
   return total;
 }
 

@@ -47,8 +47,10 @@ fn root() -> PathBuf {
 fn gtm_wizard_bin() -> &'static str {
     // NOTE: option_env! so the crate builds before its binary target exists; without the
     // binary the test fails loudly rather than passing without doing anything.
-    option_env!("CARGO_BIN_EXE_gtm-wizard")
-        .expect("the gtm-wizard binary target (hooks/gtm-wizard src/main.rs)")
+    match option_env!("CARGO_BIN_EXE_gtm-wizard") {
+        Some(bin) => bin,
+        None => panic!("no gtm-wizard binary target yet (hooks/gtm-wizard src/main.rs)"),
+    }
 }
 
 #[test]

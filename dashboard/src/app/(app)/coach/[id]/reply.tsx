@@ -1,6 +1,6 @@
 "use client";
 /** One assistant message: Markdown while it streams and after, or its error with Retry. */
-import Markdown from "markdown-to-jsx";
+import * as React from "react";
 
 import type { MessagesRecord } from "@/cairn";
 import { Button } from "@/components/ui/button";
@@ -9,13 +9,20 @@ import { Button } from "@/components/ui/button";
 // untrusted); links still pass markdown-to-jsx's URL sanitizer.
 const OPTIONS = { disableParsingRawHTML: true, forceBlock: true };
 
+// The Markdown renderer (~7 KB gzipped) is its own chunk, loaded right after the page, to keep
+// the chat page's first-load JS within its 150 KB budget. The server renders it into the HTML;
+// a reply that arrives before the chunk shows as plain text for that moment.
+const Markdown = React.lazy(() => import("markdown-to-jsx"));
+
 export function Reply({ message, onRetry }: { message: MessagesRecord; onRetry: () => void }) {
   const status = message.status || "pending";
   return (
     <article data-role="assistant" data-status={status} aria-label="Coach" className="max-w-[92%] rounded-lg bg-muted px-3 py-2">
       {message.content ? (
         <div className="markdown text-sm" data-content>
-          <Markdown options={OPTIONS}>{message.content}</Markdown>
+          <React.Suspense fallback={<p className="whitespace-pre-wrap">{message.content}</p>}>
+            <Markdown options={OPTIONS}>{message.content}</Markdown>
+          </React.Suspense>
         </div>
       ) : status === "pending" || status === "streaming" ? (
         <p className="text-sm text-muted-foreground">Thinking…</p>
