@@ -34,12 +34,12 @@ export async function testKey(_prev: FormState, form: FormData): Promise<FormSta
   const client = await serverClient();
   const id = str(form, "id");
   try {
-    const res = await client.send<{ ok?: boolean; model?: string; message?: string }>(
+    const res = await client.send<{ ok?: boolean; error?: string }>(
       `/api/gtm/provider-keys/${encodeURIComponent(id)}/test`,
       { method: "POST" },
     );
-    if (res && res.ok === false) return { error: res.message || "The provider refused the key." };
-    return { ok: res?.message || "The key works." };
+    if (res && res.ok === false) return { error: res.error || "The provider refused the key." };
+    return { ok: "The key works." };
   } catch (err) {
     return fromError(err);
   }

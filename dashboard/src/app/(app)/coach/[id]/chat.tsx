@@ -91,22 +91,14 @@ export function Chat({ conversationId, initial, token }: { conversationId: strin
     }
   }
 
-  /** Retry a failed reply: drop it and its question, then ask the question again. */
+  /** Retry a failed reply: the server's retry route runs the reply's job again in place. */
   async function retry(failed: Msg) {
-    const i = messages.findIndex((m) => m.id === failed.id);
-    const question = messages
-      .slice(0, i)
-      .reverse()
-      .find((m) => m.role === "user");
-    if (!question) return;
+    setSendError("");
     try {
-      await client.collection("messages").delete(failed.id);
-      await client.collection("messages").delete(question.id);
-      setMessages((list) => list.filter((m) => m.id !== failed.id && m.id !== question.id));
-    } catch {
-      // Deleting is tidying up; asking again matters more.
+      await client.send(`/api/gtm/messages/${encodeURIComponent(failed.id)}/retry`, { method: "POST" });
+    } catch (err) {
+      setSendError(err instanceof Error ? err.message : "Retry failed.");
     }
-    await send(question.content);
   }
 
   const busy = messages.some((m) => m.role === "assistant" && (m.status === "pending" || m.status === "streaming"));
