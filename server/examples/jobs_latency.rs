@@ -44,13 +44,14 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let ext = cairn::Extensions::default();
     let (tx, mut rx) = mpsc::unbounded_channel::<Instant>();
-    ext.jobs.handle("bench", JobOptions::default(), move |_ctx| {
-        let tx = tx.clone();
-        async move {
-            let _ = tx.send(Instant::now());
-            Ok(json!(null))
-        }
-    });
+    ext.jobs
+        .handle("bench", JobOptions::default(), move |_ctx| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(Instant::now());
+                Ok(json!(null))
+            }
+        });
     ext.hooks.on_record_tx.add(0, |e| {
         if e.record.collection.name == "bench_items" {
             e.enqueue("bench", &json!({}), &Enqueue::default())?;
@@ -73,7 +74,10 @@ async fn main() -> anyhow::Result<()> {
     for _ in 0..jobs {
         let t0 = Instant::now();
         Jobs::enqueue(&core, "bench", json!({}), Enqueue::default()).await?;
-        let started = rx.recv().await.ok_or_else(|| anyhow::anyhow!("runner stopped"))?;
+        let started = rx
+            .recv()
+            .await
+            .ok_or_else(|| anyhow::anyhow!("runner stopped"))?;
         direct.push(started.saturating_duration_since(t0));
     }
     report("Jobs::enqueue → handler start (idle)", direct);
@@ -92,9 +96,15 @@ async fn main() -> anyhow::Result<()> {
     for i in 0..jobs {
         let t0 = Instant::now();
         cairn::records::server::create(&core, "bench_items", json!({"n": i})).await?;
-        let started = rx.recv().await.ok_or_else(|| anyhow::anyhow!("runner stopped"))?;
+        let started = rx
+            .recv()
+            .await
+            .ok_or_else(|| anyhow::anyhow!("runner stopped"))?;
         in_tx.push(started.saturating_duration_since(t0));
     }
-    report("record create + job in its transaction → handler start (idle)", in_tx);
+    report(
+        "record create + job in its transaction → handler start (idle)",
+        in_tx,
+    );
     Ok(())
 }

@@ -15,8 +15,9 @@ use crate::schema::Snapshot;
 pub async fn spec(req: HttpRequest, Auth(auth): Auth) -> Result<HttpResponse, ApiError> {
     let core = core_of(&req)?;
     let snapshot = core.schema.load();
+    let routes = core.routes.all();
     let doc = if auth.is_superuser() {
-        openapi::document(&snapshot)
+        openapi::document_with_routes(&snapshot, &routes)
     } else {
         let visible = snapshot
             .collections
@@ -24,7 +25,7 @@ pub async fn spec(req: HttpRequest, Auth(auth): Auth) -> Result<HttpResponse, Ap
             .filter(|c| !c.system && (c.list_rule.is_some() || c.view_rule.is_some()))
             .map(|c| c.as_ref().clone())
             .collect();
-        openapi::document(&Snapshot::new(visible))
+        openapi::document_with_routes(&Snapshot::new(visible), &routes)
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-cache"))

@@ -8,6 +8,7 @@
 mod auth_paths;
 pub mod collections;
 mod common;
+mod custom_routes;
 pub mod docs;
 mod fixed;
 mod ops;
@@ -26,6 +27,11 @@ pub use docs::{DOCS_HTML, DocsAsset, asset};
 
 /// Builds the document for the current schema (deterministic: every map is sorted).
 pub fn document(snapshot: &Snapshot) -> Value {
+    document_with_routes(snapshot, &[])
+}
+
+/// [`document`] plus the routes hook modules added.
+pub fn document_with_routes(snapshot: &Snapshot, routes: &[crate::hooks::routes::Route]) -> Value {
     let mut doc = fixed::document();
     let names = collections::extend(&mut doc, snapshot);
     let mut doc = serde_json::to_value(&doc).unwrap_or_else(|e| {
@@ -42,6 +48,7 @@ pub fn document(snapshot: &Snapshot) -> Value {
     }
     ops::add_schemas(&mut doc, auth_paths::schemas());
     system_paths::add(&mut doc);
+    custom_routes::add(&mut doc, routes);
     truth::apply(&mut doc);
     sort_maps(&mut doc);
     doc

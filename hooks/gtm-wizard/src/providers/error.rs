@@ -171,14 +171,37 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     parsed.map(|d| d.min(CAP))
 }
 
-/// Replaces every occurrence of `key` in `text`. Keys shorter than 4 characters are not
-/// searched for (they would match ordinary words); such keys are refused upstream anyway.
+/// Removes `key` from `text`: the key itself, and every word (a run of non-whitespace, outer
+/// punctuation kept) sharing 4 or more consecutive characters with it, because providers echo
+/// keys masked (OpenAI: `sk-proj-****…T3Bl`), which a search for the whole key misses. Keys
+/// shorter than 4 characters are not searched for (they are refused upstream anyway).
 pub fn redact(text: &str, key: &str) -> String {
-    let key = key.trim();
-    if key.chars().count() < 4 {
+    let key: Vec<char> = key.trim().chars().collect();
+    if key.len() < 4 {
         return text.to_string();
     }
-    text.replace(key, "[redacted]")
+    let whole: String = key.iter().collect();
+    let text = text.replace(&whole, "[redacted]");
+    let fragments: std::collections::HashSet<&[char]> = key.windows(4).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if !c.is_whitespace() {
+            word.push(c);
+            continue;
+        }
+        let core = word.trim_matches(|c: char| ".,;:!?\"'()[]{}<>".contains(c));
+        let chars: Vec<char> = core.chars().collect();
+        if chars.windows(4).any(|w| fragments.contains(w)) {
+            out.push_str(&word.replacen(core, "[redacted]", 1));
+        } else {
+            out.push_str(&word);
+        }
+        word.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
 }
 
 #[cfg(test)]
@@ -286,5 +309,12 @@ mod tests {
             "a [redacted] b [redacted]"
         );
         assert_eq!(redact("the abc", "abc"), "the abc");
+        assert_eq!(
+            redact(
+                "Incorrect key: sk-proj-****wxyz. See docs",
+                "sk-proj-abcdwxyz"
+            ),
+            "Incorrect key: [redacted]. See docs"
+        );
     }
 }

@@ -198,7 +198,9 @@ pub async fn check_key(
         ProviderKind::Anthropic => {
             anthropic::authorize(client.get(format!("{}/v1/models", config.base()?)), config)
         }
-        ProviderKind::Ollama => client.get(format!("{}/api/tags", config.base()?)),
+        ProviderKind::Ollama => {
+            openai::authorize(client.get(format!("{}/api/tags", config.base()?)), config)
+        }
     };
     let resp = send(rb, config).await?;
     drop(resp);

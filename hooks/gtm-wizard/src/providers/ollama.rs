@@ -1,4 +1,5 @@
-//! Ollama chat streaming (`POST {base}/api/chat`, `stream: true`, no key). The answer is
+//! Ollama chat streaming (`POST {base}/api/chat`, `stream: true`; no key for a local server,
+//! `Authorization: Bearer <key>` when one is set, as for ollama.com or a proxy). The answer is
 //! newline-delimited JSON: one object per line with the text in `message.content`, the last
 //! one with `done: true` and the token counts `prompt_eval_count` / `eval_count`; an `error`
 //! line reports a failure. Lines are split by `tokio-util`'s `LinesCodec`.
@@ -79,7 +80,7 @@ pub(crate) async fn stream_chat(
     let label = config.kind.label();
     let key = config.api_key.as_str();
     let url = format!("{}/api/chat", config.base()?);
-    let rb = client.post(url).json(&body(&config.model, request));
+    let rb = super::openai::authorize(client.post(url), config).json(&body(&config.model, request));
     let resp = send(rb, config).await?;
     let reader = StreamReader::new(resp.bytes_stream().map_err(std::io::Error::other));
     let mut lines = FramedRead::new(reader, LinesCodec::new_with_max_length(MAX_LINE));

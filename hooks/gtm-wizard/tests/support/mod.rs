@@ -2,4 +2,6 @@
 
 #![allow(dead_code)]
 
+pub mod app_process;
 pub mod cairn_server;
+pub mod fake_llm;
