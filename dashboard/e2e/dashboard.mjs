@@ -66,7 +66,10 @@ async function snap(page, name) {
  */
 async function firstLoadJs(page, url) {
   const html = await (await page.request.get(url)).text();
-  const srcs = [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => new URL(m[1], app).href).filter((u) => !u.includes("polyfills"));
+  // Script tags plus the chunks the inline RSC payload names for this page's client
+  // components (the layout's, for one, arrives that way).
+  const paths = [...html.matchAll(/\/?_next\/static\/chunks\/[A-Za-z0-9_\-\/%().\[\]]+?\.js/g)].map((m) => m[0].replace(/^\/?/, "/"));
+  const srcs = paths.map((p) => new URL(p, app).href).filter((u) => !u.includes("polyfills"));
   let total = 0;
   for (const src of new Set(srcs)) {
     const size = gzipSync(await (await page.request.get(src)).body(), { level: 9 }).length;

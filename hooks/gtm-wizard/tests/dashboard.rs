@@ -1,8 +1,11 @@
 //! The GTM Wizard dashboard (`dashboard/`, Next.js) end to end: the real `gtm-wizard` binary on
 //! a temp data dir, the built dashboard under `next start`, both on free 127.0.0.1 ports, driven
-//! by `dashboard/e2e/dashboard.mjs` (playwright-core + Debian's /usr/bin/chromium + axe).
+//! by `dashboard/e2e/dashboard.mjs` (playwright-core + Debian's /usr/bin/chromium + axe), with
+//! the fake LLM provider (OpenAI format) behind the provider key the test adds.
 //! Needs `./scripts/test.sh`'s dashboard step first (npm ci + `next build`). Screenshots go to
 //! `$CARGO_TARGET_DIR/dashboard-shots/` (or `target/dashboard-shots/`).
+
+mod support;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -53,8 +56,12 @@ fn gtm_wizard_bin() -> &'static str {
     }
 }
 
-#[test]
-fn dashboard_in_chromium_against_gtm_wizard() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboard_in_chromium_against_gtm_wizard() {
+    let llm = support::fake_llm::FakeLlm::start().await;
+    // Several visible steps per reply: 20 chunks 60 ms apart.
+    llm.set_chunks(20);
+    llm.set_delay(Duration::from_millis(60));
     let root = root();
     let dashboard = root.join("dashboard");
     assert!(
@@ -97,7 +104,11 @@ fn dashboard_in_chromium_against_gtm_wizard() {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"))
         .join("dashboard-shots");
-    let out = run_e2e(&dashboard, web_port, &api, &shots);
+    let llm_base = llm.openai_base();
+    let out =
+        tokio::task::spawn_blocking(move || run_e2e(&dashboard, web_port, &api, &shots, &llm_base))
+            .await
+            .expect("e2e thread");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -111,6 +122,8 @@ fn dashboard_in_chromium_against_gtm_wizard() {
         "key",
         "campaign",
         "browsers",
+        "analyze",
+        "coach",
         "isolation",
         "axe",
     ] {
@@ -125,16 +138,20 @@ fn dashboard_in_chromium_against_gtm_wizard() {
     }
 }
 
-fn run_e2e(dashboard: &Path, web_port: u16, api: &str, shots: &Path) -> std::process::Output {
+fn run_e2e(
+    dashboard: &Path,
+    web_port: u16,
+    api: &str,
+    shots: &Path,
+    llm_base: &str,
+) -> std::process::Output {
     Command::new("node")
         .arg("e2e/dashboard.mjs")
         .current_dir(dashboard)
         .env("DASHBOARD_URL", format!("http://127.0.0.1:{web_port}"))
         .env("CAIRN_URL", format!("http://{api}"))
         .env("SHOT_DIR", shots)
-        // The coach's fake provider and the analyze route arrive with the hook module's jobs.
-        .env("SKIP_COACH", "1")
-        .env("SKIP_ANALYZE", "1")
+        .env("FAKE_LLM_URL", llm_base)
         .output()
         .expect("node (Node.js 20+ on PATH, npm ci in dashboard/)")
 }
