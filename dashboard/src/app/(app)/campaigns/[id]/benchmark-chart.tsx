@@ -25,9 +25,10 @@ export function BenchmarkChart({ metrics }: { metrics: MetricVerdict[] }) {
             <figcaption className="mb-2 text-sm font-medium">
               {metricLabel(m.metric)}: {formatValue(m.value, m.unit)} ({m.verdict})
             </figcaption>
+            {/* Hidden from screen readers (the verdict table says the same); no focusable SVG inside. */}
             <div className="h-40" aria-hidden="true">
               <ResponsiveContainer width="100%" height="100%">
-                <BarChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: -16 }}>
+                <BarChart data={data} accessibilityLayer={false} margin={{ top: 4, right: 4, bottom: 0, left: -16 }}>
                   <CartesianGrid vertical={false} strokeOpacity={0.3} />
                   <XAxis dataKey="name" tickLine={false} axisLine={false} fontSize={12} stroke="var(--muted-foreground)" />
                   <YAxis tickLine={false} axisLine={false} fontSize={12} stroke="var(--muted-foreground)" />
