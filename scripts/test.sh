@@ -115,9 +115,9 @@ else
 fi
 
 # ---- GTM Wizard dashboard: the committed SDK (dashboard/src/cairn) must match a fresh one ----
-# After the tests, so the cairn binary they built is reused (no extra cargo build here).
+# After the tests, so the cairn binary they built is reused (no extra cargo build here); silent
+# when fresh, so the test summary stays the closing line.
 if [ -x dashboard/scripts/gen-sdk.sh ]; then
-  echo "==> dashboard: generated SDK freshness"
   sdk_tmp="$(mktemp -d)"
   CAIRN_BIN="$CARGO_TARGET_DIR/debug/cairn" dashboard/scripts/gen-sdk.sh "$sdk_tmp/cairn"
   if ! diff -r "$sdk_tmp/cairn" dashboard/src/cairn >/dev/null; then
