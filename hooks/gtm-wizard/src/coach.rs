@@ -36,6 +36,9 @@ fn flush_every() -> Duration {
     Duration::from_millis(ms)
 }
 
+/// How often the flusher looks for the answer's first characters.
+const FIRST_POLL: Duration = Duration::from_millis(10);
+
 const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 
 /// The id of the reply to user message `id`: each character shifted along `[a-z0-9]` by a
@@ -153,10 +156,16 @@ async fn stream(
         let (core, reply, text) = (core.clone(), reply.to_string(), text.clone());
         tokio::spawn(async move {
             let mut written = 0usize;
-            let mut tick = tokio::time::interval(flush_every());
             loop {
+                // Until the first characters are written, look often (so they show at once);
+                // after that, write at most every `flush_every`.
+                let wait = if written == 0 {
+                    FIRST_POLL
+                } else {
+                    flush_every()
+                };
                 tokio::select! {
-                    _ = tick.tick() => {}
+                    _ = tokio::time::sleep(wait) => {}
                     _ = &mut stop_rx => break,
                 }
                 let now = text.lock().map(|t| t.clone()).unwrap_or_default();
