@@ -53,7 +53,8 @@ pub fn reply_id(id: &str) -> String {
         .collect()
 }
 
-fn internal(e: impl std::fmt::Display) -> JobError {
+/// An engine failure: worth another attempt.
+pub(crate) fn internal(e: impl std::fmt::Display) -> JobError {
     JobError::retry(e.to_string())
 }
 

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use cairn::core::Core;
-use cairn::jobs::JobError;
 use cairn::records::{Record, sealed, server};
 use serde_json::{Value, json};
 
@@ -28,7 +27,7 @@ pub struct Chat {
 }
 
 fn job(e: impl std::fmt::Display) -> ProviderOrJob {
-    ProviderOrJob::Job(JobError::retry(e.to_string()))
+    ProviderOrJob::Job(crate::coach::internal(e))
 }
 
 fn fatal(message: &str) -> ProviderOrJob {

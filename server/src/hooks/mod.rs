@@ -50,6 +50,16 @@ impl<E: Send + 'static> Next<E> {
     }
 }
 
+/// Inserts `item` after every entry of the same or a lower priority (ascending priority, then
+/// registration order).
+pub(crate) fn insert_by_priority<T>(list: &mut Vec<(i32, T)>, priority: i32, item: T) {
+    let pos = list
+        .iter()
+        .position(|(p, _)| *p > priority)
+        .unwrap_or(list.len());
+    list.insert(pos, (priority, item));
+}
+
 /// One event's handlers.
 pub struct Hook<E> {
     handlers: RwLock<Vec<(i32, Handler<E>)>>,
@@ -72,11 +82,7 @@ impl<E: Send + 'static> Hook<E> {
     {
         let boxed: Handler<E> = Arc::new(move |e, next| Box::pin(handler(e, next)));
         if let Ok(mut handlers) = self.handlers.write() {
-            let pos = handlers
-                .iter()
-                .position(|(p, _)| *p > priority)
-                .unwrap_or(handlers.len());
-            handlers.insert(pos, (priority, boxed));
+            insert_by_priority(&mut handlers, priority, boxed);
         }
     }
 

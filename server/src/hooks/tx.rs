@@ -102,11 +102,7 @@ impl TxHook {
         F: Fn(&TxEvent<'_>) -> Result<(), ApiError> + Send + Sync + 'static,
     {
         if let Ok(mut handlers) = self.handlers.write() {
-            let pos = handlers
-                .iter()
-                .position(|(p, _)| *p > priority)
-                .unwrap_or(handlers.len());
-            handlers.insert(pos, (priority, Arc::new(handler)));
+            super::insert_by_priority(&mut handlers, priority, Arc::new(handler) as TxHandler);
         }
     }
 

@@ -8,21 +8,20 @@ use super::ops::{Access, Op, add_tag, error, ok, path_param};
 use crate::hooks::routes::Route;
 
 fn operation_id(method: &str, path: &str) -> String {
-    let mut id = method.to_ascii_lowercase();
-    for part in path
-        .split(['/', '-', '_', '.', '{', '}'])
-        .filter(|p| !p.is_empty())
-    {
-        if part == "api" {
-            continue;
-        }
-        let mut chars = part.chars();
+    let words = std::iter::once(method.to_ascii_lowercase()).chain(
+        path.split(['/', '-', '_', '.', '{', '}'])
+            .filter(|p| !p.is_empty() && *p != "api")
+            .map(str::to_string),
+    );
+    let mut id = String::from("custom");
+    for word in words {
+        let mut chars = word.chars();
         if let Some(first) = chars.next() {
             id.extend(first.to_uppercase());
             id.push_str(chars.as_str());
         }
     }
-    format!("custom{}", &id[..1].to_ascii_uppercase()) + &id[1..]
+    id
 }
 
 /// Adds every custom route to `doc`.
