@@ -1,5 +1,6 @@
 //! The admin console end to end: the real `cairn` binary on a temp data dir and 127.0.0.1,
-//! driven by `tests/admin-ui/console.mjs` (playwright-core + Debian's /usr/bin/chromium).
+//! driven by the scripts in `tests/admin-ui/` (playwright-core + Debian's /usr/bin/chromium),
+//! one test per script so they run in parallel, each on its own server and data dir.
 //! Screenshots go to `$CARGO_TARGET_DIR/admin-ui-shots/` (or `target/admin-ui-shots/`).
 
 use std::net::TcpListener;
@@ -24,8 +25,9 @@ fn free_port() -> u16 {
     l.local_addr().expect("addr").port()
 }
 
-#[test]
-fn console_in_chromium_against_the_real_binary() {
+/// Starts a fresh server with one superuser, runs `tests/admin-ui/<script>` against it and
+/// returns the script's stdout once it exited successfully.
+fn run_console_script(script: &str) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     let bin = env!("CARGO_BIN_EXE_cairn");
     let status = Command::new(bin)
@@ -56,7 +58,7 @@ fn console_in_chromium_against_the_real_binary() {
         .unwrap_or_else(|| root.join("target"))
         .join("admin-ui-shots");
     let out = Command::new("node")
-        .arg("console.mjs")
+        .arg(script)
         .current_dir(root.join("tests/admin-ui"))
         .env("CAIRN_URL", format!("http://{addr}"))
         .env("CAIRN_SU_EMAIL", EMAIL)
@@ -64,12 +66,18 @@ fn console_in_chromium_against_the_real_binary() {
         .env("SHOT_DIR", &shots)
         .output()
         .expect("node (Node.js 20+ on PATH, npm ci in tests/admin-ui)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
-        "console.mjs failed\nstdout:\n{stdout}\nstderr:\n{}",
+        "{script} failed\nstdout:\n{stdout}\nstderr:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    stdout
+}
+
+#[test]
+fn console_in_chromium_against_the_real_binary() {
+    let stdout = run_console_script("console.mjs");
     for name in ["light", "dark", "narrow"] {
         assert!(stdout.contains(&format!("ok {name}")), "{stdout}");
     }

@@ -1,28 +1,10 @@
 // Drives the admin console in Debian's Chromium against a running Cairn (CAIRN_URL): sign in,
 // open a collection, filter, see an API-created record appear live, open Settings. Selects by
 // role and label only; writes screenshots (light, dark, 360 px) into SHOT_DIR.
-import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { api, base, email, password, shots, launch, looks, superuserToken } from "./lib.mjs";
 
-const base = process.env.CAIRN_URL;
-const email = process.env.CAIRN_SU_EMAIL;
-const password = process.env.CAIRN_SU_PASSWORD;
-const shots = process.env.SHOT_DIR;
-mkdirSync(shots, { recursive: true });
-
-async function api(path, method, body, token) {
-  const r = await fetch(base + path, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: token } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await r.json();
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-const { token } = await api("/api/collections/_superusers/auth-with-password", "POST", { identity: email, password });
+const token = await superuserToken();
 await api("/api/collections", "POST", { name: "posts", type: "base", fields: [{ name: "title", type: "text" }] }, token);
 await api("/api/collections/posts/records", "POST", { title: "first post" }, token);
 await api("/api/collections", "POST", { name: "kinds", type: "base", fields: [
@@ -32,14 +14,9 @@ await api("/api/collections", "POST", { name: "kinds", type: "base", fields: [
 ] }, token);
 await api("/api/collections/posts/records", "POST", { title: "second post" }, token);
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
-  for (const [name, opts] of [["light", { colorScheme: "light" }], ["dark", { colorScheme: "dark" }],
-    ["narrow", { colorScheme: "light", viewport: { width: 360, height: 740 } }]]) {
+  for (const [name, opts] of looks) {
     const page = await browser.newPage(opts);
     const cspErrors = [];
     page.on("console", (m) => { if (m.type() === "error") cspErrors.push(m.text()); });

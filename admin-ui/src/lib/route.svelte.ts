@@ -1,0 +1,42 @@
+// The console's hash router: one reactive route parsed from `location.hash`, so every screen has
+// a URL an admin can bookmark, reload or share, and the server needs no routes beyond `/_/`.
+//
+// Routes (the contract between screens):
+//   #/                              home (pick a collection)
+//   #/collections/NAME              records of NAME
+//   #/collections/NAME/edit         collection editor (fields, rules, indexes, options)
+//   #/collections/new               collection editor for a new collection
+//   #/settings                      application settings
+//   #/settings/SECTION              another settings section (mail, storage, …)
+
+export type Route =
+  | { view: "home" }
+  | { view: "records"; name: string }
+  | { view: "collection-edit"; name: string }
+  | { view: "collection-new" }
+  | { view: "settings"; section: string };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === "collections" && parts[1] === "new" && parts.length === 2) return { view: "collection-new" };
+  if (parts[0] === "collections" && parts[1] && parts[2] === "edit") return { view: "collection-edit", name: parts[1] };
+  if (parts[0] === "collections" && parts[1]) return { view: "records", name: parts[1] };
+  if (parts[0] === "settings") return { view: "settings", section: parts[1] ?? "application" };
+  return { view: "home" };
+}
+
+export function href(path: string): string {
+  return `#/${path.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+class Router {
+  current = $state<Route>(parseRoute(window.location.hash));
+  constructor() {
+    window.addEventListener("hashchange", () => { this.current = parseRoute(window.location.hash); });
+  }
+  go(path: string): void {
+    window.location.hash = href(path);
+  }
+}
+
+export const router = new Router();
