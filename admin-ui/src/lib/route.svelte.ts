@@ -6,6 +6,7 @@
 //   #/collections/NAME              records of NAME
 //   #/collections/NAME/edit         collection editor (fields, rules, indexes, options)
 //   #/collections/new               collection editor for a new collection
+//   #/schema                        import/export the whole schema as JSON (with a diff)
 //   #/settings                      application settings
 //   #/settings/SECTION              another settings section (mail, storage, …)
 
@@ -14,6 +15,7 @@ export type Route =
   | { view: "records"; name: string }
   | { view: "collection-edit"; name: string }
   | { view: "collection-new" }
+  | { view: "schema" }
   | { view: "settings"; section: string };
 
 export function parseRoute(hash: string): Route {
@@ -21,6 +23,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "collections" && parts[1] === "new" && parts.length === 2) return { view: "collection-new" };
   if (parts[0] === "collections" && parts[1] && parts[2] === "edit") return { view: "collection-edit", name: parts[1] };
   if (parts[0] === "collections" && parts[1]) return { view: "records", name: parts[1] };
+  if (parts[0] === "schema") return { view: "schema" };
   if (parts[0] === "settings") return { view: "settings", section: parts[1] ?? "application" };
   return { view: "home" };
 }
