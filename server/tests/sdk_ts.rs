@@ -63,6 +63,8 @@ impl Server {
         let child = Command::new(BIN)
             .args(["serve", "--http", &addr, "--dir"])
             .arg(dir.path())
+            // OAuth2 client secrets are stored sealed, which needs a key.
+            .env("CAIRN_ENCRYPTION_KEY", "sdk-test-key-0123456789abcdefghi")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -149,12 +151,14 @@ fn workspace() -> tempfile::TempDir {
     for f in ["package.json", "tsconfig.json", "vitest.config.ts"] {
         std::fs::copy(src.join(f), ws.path().join(f)).expect("copy config");
     }
-    std::fs::create_dir(ws.path().join("test")).expect("test dir");
-    for entry in std::fs::read_dir(src.join("test")).expect("sdk-ts/test") {
-        let entry = entry.expect("entry");
-        if entry.file_type().expect("type").is_file() {
-            std::fs::copy(entry.path(), ws.path().join("test").join(entry.file_name()))
-                .expect("copy test");
+    for sub in ["test", "test/browser"] {
+        std::fs::create_dir(ws.path().join(sub)).expect("test dir");
+        for entry in std::fs::read_dir(src.join(sub)).expect("sdk-ts/test") {
+            let entry = entry.expect("entry");
+            if entry.file_type().expect("type").is_file() {
+                std::fs::copy(entry.path(), ws.path().join(sub).join(entry.file_name()))
+                    .expect("copy test");
+            }
         }
     }
     std::os::unix::fs::symlink(src.join("node_modules"), ws.path().join("node_modules"))
@@ -225,7 +229,13 @@ fn vitest_suite_against_the_real_binary() {
     let r = run(c);
     assert!(r.ok, "{}", r.report("the sdk-ts vitest suite failed"));
     // Every suite ran (a filtered or empty run would also exit 0).
-    for name in ["records", "auth", "realtime over ws", "realtime over sse"] {
+    for name in [
+        "records",
+        "auth",
+        "auth by mail",
+        "realtime over ws",
+        "realtime over sse",
+    ] {
         assert!(r.stdout.contains(name), "{}", r.report(name));
     }
     assert!(
@@ -275,6 +285,29 @@ fn type_tests_under_nodenext_and_bundler() {
         .collect();
     failed.dedup();
     assert_eq!(failed, expected, "{}", r.report("errors on other lines"));
+}
+
+/// The OAuth2 sign-ins in Debian's Chromium (`sdk-ts/test/browser/oauth2.mjs`): the popup flow
+/// (relayed by `/api/oauth2-redirect` over realtime) and the full-page redirect flow, against a
+/// fake OpenID Connect provider on loopback.
+#[test]
+fn oauth2_popup_and_redirect_in_chromium() {
+    let server = Server::start();
+    let ws = workspace();
+    setup_schema(&server, ws.path());
+    let dir = server.dir.path().to_string_lossy().into_owned();
+    generate(ws.path(), &["--dir", &dir]);
+    let mut c = Command::new("node");
+    c.arg("test/browser/oauth2.mjs")
+        .current_dir(ws.path())
+        .env("CAIRN_URL", &server.base)
+        .env("CAIRN_SU_EMAIL", EMAIL)
+        .env("CAIRN_SU_PASSWORD", PASSWORD);
+    let r = run(c);
+    assert!(r.ok, "{}", r.report("oauth2.mjs failed"));
+    for flow in ["ok popup", "ok redirect"] {
+        assert!(r.stdout.contains(flow), "{}", r.report(flow));
+    }
 }
 
 /// Deno and Bun run the generated package as TypeScript (no build step): records, errors and

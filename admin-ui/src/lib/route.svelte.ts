@@ -9,6 +9,8 @@
 //   #/schema                        import/export the whole schema as JSON (with a diff)
 //   #/settings                      application settings
 //   #/settings/SECTION              another settings section (mail, storage, …)
+//   #/auth/oauth2-redirect-success  where /api/oauth2-redirect sends an OAuth2 popup (and
+//   #/auth/oauth2-redirect-failure  -failure): no sign-in needed, the page closes itself
 
 export type Route =
   | { view: "home" }
@@ -16,13 +18,16 @@ export type Route =
   | { view: "collection-edit"; name: string }
   | { view: "collection-new" }
   | { view: "schema" }
-  | { view: "settings"; section: string };
+  | { view: "settings"; section: string }
+  | { view: "oauth2-redirect"; ok: boolean };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "collections" && parts[1] === "new" && parts.length === 2) return { view: "collection-new" };
   if (parts[0] === "collections" && parts[1] && parts[2] === "edit") return { view: "collection-edit", name: parts[1] };
   if (parts[0] === "collections" && parts[1]) return { view: "records", name: parts[1] };
+  if (parts[0] === "auth" && parts[1] === "oauth2-redirect-success") return { view: "oauth2-redirect", ok: true };
+  if (parts[0] === "auth" && parts[1] === "oauth2-redirect-failure") return { view: "oauth2-redirect", ok: false };
   if (parts[0] === "schema") return { view: "schema" };
   if (parts[0] === "settings") return { view: "settings", section: parts[1] ?? "application" };
   return { view: "home" };
