@@ -84,6 +84,15 @@ await collection({
   viewRule: "",
   viewQuery: "SELECT id, title, score FROM bar_posts",
 });
+// Protected files need a file token when the view rule needs a signed-in caller.
+await collection({
+  name: "vault",
+  type: "base",
+  listRule: '@request.auth.id != ""',
+  viewRule: '@request.auth.id != ""',
+  createRule: '@request.auth.id != ""',
+  fields: [{ name: "contract", type: "file", maxSelect: 1, protected: true }],
+});
 await call("PATCH", "/api/settings", { batch: { enabled: true, maxRequests: 50, timeout: 3, maxBodySize: 0 } }, token);
 // The driver reads the token from here for `cairn gen sdk --url … --token …`.
 console.log(`token=${token}`);

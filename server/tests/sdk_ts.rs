@@ -235,6 +235,9 @@ fn vitest_suite_against_the_real_binary() {
         "auth by mail",
         "realtime over ws",
         "realtime over sse",
+        "realtime reconnect over ws",
+        "realtime reconnect over sse",
+        "protected files",
     ] {
         assert!(r.stdout.contains(name), "{}", r.report(name));
     }
