@@ -23,6 +23,8 @@ pub struct Core {
     pub jobs: crate::jobs::Jobs,
     /// Cron jobs.
     pub crons: crate::jobs::Crons,
+    /// Request logs (`aux.db`).
+    pub logs: crate::logs::Logs,
 }
 
 impl Core {

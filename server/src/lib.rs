@@ -13,6 +13,7 @@ pub mod files;
 pub mod hooks;
 pub mod http;
 pub mod jobs;
+pub mod logs;
 pub mod openapi;
 pub mod query;
 pub mod realtime;

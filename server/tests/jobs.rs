@@ -241,7 +241,17 @@ async fn crons_are_listed_and_run_on_demand() {
     let (s, _, cron_runs) = start().await;
     let r = s.get("/api/crons").await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.body, json!([{"id": "tick", "expression": "*/5 * * * *"}]));
+    // The app's jobs by id, then PocketBase's built-in ones in PocketBase's order.
+    assert_eq!(
+        r.body,
+        json!([
+            {"id": "tick", "expression": "*/5 * * * *"},
+            {"id": "__pbDBOptimize__", "expression": "0 0 * * *"},
+            {"id": "__pbMFACleanup__", "expression": "0 * * * *"},
+            {"id": "__pbOTPCleanup__", "expression": "0 * * * *"},
+            {"id": "__pbLogsCleanup__", "expression": "0 */6 * * *"},
+        ])
+    );
     let run = s.su_post("/api/crons/tick", json!({})).await;
     assert_eq!(run.status, 204, "{}", run.body);
     let deadline = Instant::now() + Duration::from_secs(5);

@@ -12,7 +12,7 @@ pub struct Config {
     #[arg(long = "http", env = "CAIRN_HTTP", default_value = "127.0.0.1:8090")]
     pub http: SocketAddr,
 
-    /// Data directory: holds `data.db` (and later `aux.db` and `storage/`).
+    /// Data directory: holds `data.db`, `aux.db` (request logs) and `storage/`.
     #[arg(long = "dir", env = "CAIRN_DIR", default_value = "./cairn_data")]
     pub dir: PathBuf,
 
@@ -72,5 +72,10 @@ impl Config {
 
     pub fn db_path(&self) -> PathBuf {
         self.dir.join("data.db")
+    }
+
+    /// The request logs' database, beside the data (as PocketBase's `auxiliary.db`).
+    pub fn aux_db_path(&self) -> PathBuf {
+        self.dir.join("aux.db")
     }
 }

@@ -68,6 +68,10 @@ impl App {
             storage.version.clone(),
             config.read_cache_mb.saturating_mul(1 << 20),
         );
+        crate::jobs::builtin::register(&crons)
+            .map_err(|e| anyhow::anyhow!("built-in cron jobs: {e}"))?;
+        let logs = crate::logs::Logs::open(&config.aux_db_path())
+            .map_err(|e| anyhow::anyhow!("opening the request logs (aux.db): {e}"))?;
         let core = Arc::new(Core {
             read_cache,
             storage,
@@ -79,6 +83,7 @@ impl App {
             routes,
             jobs,
             crons,
+            logs,
         });
         crate::auth::refs::register_hooks(&core);
         Ok(Self { config, core })
@@ -86,6 +91,7 @@ impl App {
 
     /// Closes the database cleanly (after the HTTP server stopped).
     pub fn close(&self) {
+        self.core.logs.flush_blocking();
         self.core.storage.close();
     }
 }

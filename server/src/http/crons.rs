@@ -1,5 +1,5 @@
 //! `GET /api/crons` and `POST /api/crons/{id}` (superusers), as PocketBase: the list is
-//! `[{id, expression}]` sorted by id; running one answers 204 at once and runs it in the
+//! `[{id, expression}]` (the app's jobs by id, then the built-in ones); running one answers 204 at once and runs it in the
 //! background.
 
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 use crate::auth::AuthInfo;
@@ -36,12 +36,20 @@ impl FromRequest for Auth {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let core = core_of(req);
         let token = header_token(req);
+        let req = req.clone();
         Box::pin(async move {
             let core = core?;
             let info = match token {
                 Some(t) => resolve_token(&core, &t).await.unwrap_or_default(),
                 None => AuthInfo::guest(),
             };
+            // The request log names the caller without resolving the token a second time.
+            if let (Some(c), Some(r)) = (&info.collection, &info.record) {
+                req.extensions_mut().insert(super::request_log::Caller {
+                    collection: c.name.clone(),
+                    id: r.id().to_string(),
+                });
+            }
             Ok(Self(info))
         })
     }

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod files;
 pub mod health;
 pub mod jobs;
+pub mod logs;
 pub mod middleware;
 pub mod openapi;
 pub mod params;
@@ -20,6 +21,7 @@ pub mod realtime;
 pub mod record_auth;
 pub mod records;
 pub mod render;
+pub mod request_log;
 pub mod settings;
 pub mod state;
 
@@ -86,6 +88,9 @@ pub fn routes(cfg: &mut web::ServiceConfig, custom: &[crate::hooks::routes::Rout
             .route("/jobs/{id}", web::get().to(jobs::view))
             .route("/jobs/{id}/cancel", web::post().to(jobs::cancel))
             .route("/jobs/{id}/retry", web::post().to(jobs::retry))
+            .route("/logs", web::get().to(logs::list))
+            .route("/logs/stats", web::get().to(logs::stats))
+            .route("/logs/{id}", web::get().to(logs::view))
             .route("/crons", web::get().to(crons::list))
             .route("/crons/{id}", web::post().to(crons::run))
             .route("/realtime", web::get().to(realtime::sse::connect))
@@ -224,6 +229,8 @@ pub fn create_app(
         .wrap(actix_web::middleware::from_fn(rate_limit::check))
         .wrap(actix_web::middleware::from_fn(middleware::cors))
         .wrap(actix_web::middleware::from_fn(middleware::security_headers))
+        // Outermost: execTime covers the whole request, and 429s are logged too.
+        .wrap(actix_web::middleware::from_fn(request_log::log_requests))
         .configure(|cfg| routes(cfg, &custom))
         .default_service(web::to(not_found))
 }

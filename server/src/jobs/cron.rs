@@ -77,9 +77,11 @@ impl Crons {
             .unwrap_or(false)
     }
 
-    /// Every job, sorted by id.
+    /// Every job in PocketBase's order: the app's own sorted by id, then the built-in `__pb…`
+    /// ones in the order PocketBase registers them.
     pub fn list(&self) -> Vec<CronInfo> {
-        self.jobs
+        let mut list: Vec<CronInfo> = self
+            .jobs
             .read()
             .map(|jobs| {
                 jobs.iter()
@@ -89,7 +91,19 @@ impl Crons {
                     })
                     .collect()
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let rank = |id: &str| -> usize {
+            if !id.starts_with("__pb") {
+                return 0;
+            }
+            1 + super::builtin::ORDER
+                .iter()
+                .position(|b| *b == id)
+                .unwrap_or(super::builtin::ORDER.len())
+        };
+        // Stable: ids stay sorted within a rank (the map is sorted).
+        list.sort_by_key(|c| rank(&c.id));
+        list
     }
 
     fn handler(&self, id: &str) -> Option<CronHandler> {

@@ -11,7 +11,8 @@
 //! `_jobs/*`.
 //!
 //! **Cron** ([`cron`]): handlers on PocketBase-syntax schedules ([`schedule`]), listed at
-//! `/api/crons` and runnable on demand.
+//! `/api/crons` and runnable on demand; PocketBase's own jobs (log, MFA and OTP clean-up, DB
+//! optimize) are registered by [`builtin`].
 //!
 //! ```
 //! # use cairn::jobs::{Jobs, JobOptions};
@@ -23,6 +24,7 @@
 //! });
 //! ```
 
+pub mod builtin;
 pub mod cron;
 pub mod listing;
 mod runner;

@@ -11,6 +11,7 @@ mod common;
 mod custom_routes;
 pub mod docs;
 mod fixed;
+mod logs_paths;
 mod ops;
 mod record_paths;
 mod records;
@@ -118,6 +119,9 @@ mod tests {
         ("get", "/api/jobs/{id}"),
         ("post", "/api/jobs/{id}/cancel"),
         ("post", "/api/jobs/{id}/retry"),
+        ("get", "/api/logs"),
+        ("get", "/api/logs/stats"),
+        ("get", "/api/logs/{id}"),
         ("get", "/api/crons"),
         ("post", "/api/crons/{id}"),
         ("get", "/api/realtime"),

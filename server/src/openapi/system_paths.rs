@@ -13,6 +13,7 @@ pub fn add(doc: &mut Value) {
     batch(doc);
     jobs(doc);
     crons(doc);
+    super::logs_paths::add(doc);
     realtime(doc);
     misc(doc);
     add_schemas(doc, schemas());
@@ -171,13 +172,17 @@ fn jobs(doc: &mut Value) {
 }
 
 fn crons(doc: &mut Value) {
-    add_tag(doc, "Crons", "Cron jobs of hook modules (superusers only).");
+    add_tag(
+        doc,
+        "Crons",
+        "Cron jobs: PocketBase's built-in ones and those of hook modules (superusers only).",
+    );
     Op::new("Crons", "listCrons", "List cron jobs")
         .access(Access::Superuser)
         .respond(
             "200",
             ok(
-                "Every cron job, sorted by id.",
+                "The app's cron jobs by id, then the built-in `__pb…` ones in PocketBase's order.",
                 json!({"type": "array", "items": schema("Cron")}),
             ),
         )

@@ -22,7 +22,8 @@ use std::thread::JoinHandle;
 
 pub use conn::AnyConn;
 pub use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
+    TransactionTrait,
 };
 pub use session::Session;
 pub use version::DataVersion;
