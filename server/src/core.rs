@@ -25,6 +25,8 @@ pub struct Core {
     pub crons: crate::jobs::Crons,
     /// Request logs (`aux.db`).
     pub logs: crate::logs::Logs,
+    /// Backup zips of the data dir.
+    pub backups: Arc<crate::backups::Backups>,
 }
 
 impl Core {

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod backups;
 pub mod cli;
 pub mod core;
 pub mod error;

@@ -1,7 +1,7 @@
 //! The official PocketBase JS SDK (npm `pocketbase`, unmodified, pinned in
 //! tests/sdk-compat/package.json) against a real Cairn server: each test starts the server
 //! in-process and runs one script from tests/sdk-compat against it — `run.mjs` (collections and
-//! records), `realtime.mjs` (subscribe/unsubscribe over SSE), `ops.mjs` (`pb.logs`, `pb.crons`)
+//! records), `realtime.mjs` (subscribe/unsubscribe over SSE), `ops.mjs` (`pb.logs`, `pb.crons`), `backups.mjs` (`pb.backups`)
 //! and `auth.mjs` (every auth flow; the script runs its own SMTP receiver and reads tokens and
 //! codes from the delivered mail).
 
@@ -125,4 +125,9 @@ async fn official_js_sdk_files() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_js_sdk_logs_and_crons() {
     run_script("ops.mjs").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_js_sdk_backups() {
+    run_script("backups.mjs").await;
 }

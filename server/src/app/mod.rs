@@ -84,6 +84,7 @@ impl App {
             jobs,
             crons,
             logs,
+            backups: Arc::new(crate::backups::Backups::new(&config.dir)),
         });
         crate::auth::refs::register_hooks(&core);
         Ok(Self { config, core })

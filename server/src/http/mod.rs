@@ -2,6 +2,7 @@
 //! endpoint flow, and server start-up.
 
 pub mod admin_ui;
+pub mod backups;
 pub mod batch;
 pub mod body;
 pub mod collections;
@@ -88,6 +89,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, custom: &[crate::hooks::routes::Rout
             .route("/jobs/{id}", web::get().to(jobs::view))
             .route("/jobs/{id}/cancel", web::post().to(jobs::cancel))
             .route("/jobs/{id}/retry", web::post().to(jobs::retry))
+            .route("/backups", web::get().to(backups::list))
+            .route("/backups", web::post().to(backups::create))
+            .route("/backups/upload", web::post().to(backups::upload))
+            .route("/backups/{key}", web::get().to(backups::download))
+            .route("/backups/{key}", web::delete().to(backups::delete))
             .route("/logs", web::get().to(logs::list))
             .route("/logs/stats", web::get().to(logs::stats))
             .route("/logs/{id}", web::get().to(logs::view))

@@ -6,6 +6,7 @@
 //! and [`docs::asset`] under `/api/docs`.
 
 mod auth_paths;
+mod backups_paths;
 pub mod collections;
 mod common;
 mod custom_routes;
@@ -119,6 +120,11 @@ mod tests {
         ("get", "/api/jobs/{id}"),
         ("post", "/api/jobs/{id}/cancel"),
         ("post", "/api/jobs/{id}/retry"),
+        ("get", "/api/backups"),
+        ("post", "/api/backups"),
+        ("post", "/api/backups/upload"),
+        ("get", "/api/backups/{key}"),
+        ("delete", "/api/backups/{key}"),
         ("get", "/api/logs"),
         ("get", "/api/logs/stats"),
         ("get", "/api/logs/{id}"),

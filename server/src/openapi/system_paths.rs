@@ -14,6 +14,7 @@ pub fn add(doc: &mut Value) {
     jobs(doc);
     crons(doc);
     super::logs_paths::add(doc);
+    super::backups_paths::add(doc);
     realtime(doc);
     misc(doc);
     add_schemas(doc, schemas());
