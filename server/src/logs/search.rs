@@ -16,10 +16,6 @@ pub(super) const TABLE: &str = "_logs";
 /// The plain columns a client may filter and sort by.
 const COLUMNS: [&str; 5] = ["id", "created", "level", "message", "data"];
 
-/// Max sort terms and the longest sort term (as for records and collections).
-const MAX_SORT_TERMS: usize = 8;
-const MAX_SORT_TERM_LEN: usize = 255;
-
 /// Resolves log columns and `data.a.b` paths.
 #[derive(Debug, Default)]
 struct LogResolver;
@@ -71,7 +67,7 @@ impl LogSearch {
             out.condition = Some(crate::query::compile(&parsed, &mut LogResolver)?);
         }
         if let Some(s) = sort.filter(|s| !s.is_empty()) {
-            out.order = sort_terms(s)?;
+            out.order = crate::query::sort::terms(s, TABLE, &mut LogResolver)?;
         }
         Ok(out)
     }
@@ -98,35 +94,6 @@ impl LogSearch {
         }
         sql
     }
-}
-
-/// `-created,+level,@random` → ORDER BY items.
-fn sort_terms(raw: &str) -> Result<Vec<Sql>, CompileError> {
-    let terms: Vec<&str> = raw.split(',').map(str::trim).collect();
-    if terms.len() > MAX_SORT_TERMS {
-        return Err(CompileError::Resolve("too many sort terms".into()));
-    }
-    let mut order = Vec::with_capacity(terms.len());
-    for term in terms {
-        let (dir, name) = match term.strip_prefix('-') {
-            Some(rest) => ("DESC", rest),
-            None => ("ASC", term.strip_prefix('+').unwrap_or(term)),
-        };
-        if name.len() > MAX_SORT_TERM_LEN {
-            return Err(CompileError::Resolve("sort term too long".into()));
-        }
-        let mut item = match name {
-            "@random" => {
-                order.push(Sql::raw("RANDOM()"));
-                continue;
-            }
-            "@rowid" => Sql::raw(format!("{}.\"_rowid_\"", quote(TABLE))),
-            _ => LogResolver.resolve(name)?.sql,
-        };
-        item.push(&format!(" {dir}"));
-        order.push(item);
-    }
-    Ok(order)
 }
 
 #[cfg(test)]

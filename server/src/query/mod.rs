@@ -27,6 +27,7 @@ pub mod compile;
 pub mod lexer;
 pub mod macros;
 pub mod parser;
+pub mod sort;
 pub mod sql;
 
 pub use ast::{Expr, Op, Operand, Sign};

@@ -21,11 +21,6 @@ const TABLE: &str = "_collections";
 /// The columns a client may filter and sort by (PocketBase's list, in its order).
 pub const SEARCHABLE: [&str; 6] = ["id", "created", "updated", "name", "system", "type"];
 
-/// Max sort terms and the longest sort term (PocketBase's `DefaultSortExprLimit`,
-/// `MaxSortFieldLength`).
-const MAX_SORT_TERMS: usize = 8;
-const MAX_SORT_TERM_LEN: usize = 255;
-
 /// Resolves the [`SEARCHABLE`] names to quoted columns of `_collections`.
 #[derive(Debug, Default)]
 pub struct CollectionResolver;
@@ -68,7 +63,7 @@ impl CollectionSearch {
             out.condition = Some(crate::query::compile(&parsed, &mut CollectionResolver)?);
         }
         if let Some(s) = sort.filter(|s| !s.is_empty()) {
-            out.order = sort_terms(s)?;
+            out.order = crate::query::sort::terms(s, TABLE, &mut CollectionResolver)?;
         }
         Ok(out)
     }
@@ -132,36 +127,6 @@ impl CollectionSearch {
 
 fn statement(sql: Sql) -> Statement {
     Statement::from_sql_and_values(DbBackend::Sqlite, sql.text, sql.values)
-}
-
-/// `-name,+created,@random` → ORDER BY items.
-fn sort_terms(raw: &str) -> Result<Vec<Sql>, CompileError> {
-    let terms: Vec<&str> = raw.split(',').map(str::trim).collect();
-    if terms.len() > MAX_SORT_TERMS {
-        return Err(CompileError::Resolve("too many sort terms".into()));
-    }
-    let mut order = Vec::with_capacity(terms.len());
-    for term in terms {
-        let (dir, name) = match term.strip_prefix('-') {
-            Some(rest) => ("DESC", rest),
-            None => ("ASC", term.strip_prefix('+').unwrap_or(term)),
-        };
-        if name.len() > MAX_SORT_TERM_LEN {
-            return Err(CompileError::Resolve("sort term too long".into()));
-        }
-        let mut item = match name {
-            // PocketBase sorts `@random` without a direction.
-            "@random" => {
-                order.push(Sql::raw("RANDOM()"));
-                continue;
-            }
-            "@rowid" => Sql::raw(format!("{}.\"_rowid_\"", quote(TABLE))),
-            _ => CollectionResolver.resolve(name)?.sql,
-        };
-        item.push(&format!(" {dir}"));
-        order.push(item);
-    }
-    Ok(order)
 }
 
 #[cfg(test)]
