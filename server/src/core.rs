@@ -29,6 +29,25 @@ pub struct Core {
     pub backups: Arc<crate::backups::Backups>,
 }
 
+/// Brings a freshly opened (or just restored) database up to date and loads it: system
+/// migrations, the default collections, the jobs table, then the schema into `cache`.
+/// Returns the stored settings.
+pub fn prepare_database(
+    conn: &crate::storage::DatabaseConnection,
+    cache: &SchemaCache,
+) -> anyhow::Result<serde_json::Value> {
+    crate::storage::migrations::run(conn)?;
+    crate::schema::service::bootstrap(conn)?;
+    crate::storage::migrations::apply_once(conn, crate::jobs::store::MIGRATION, |txn| {
+        use crate::storage::ConnectionTrait;
+        txn.execute_unprepared(crate::jobs::store::CREATE_TABLE)?;
+        Ok(())
+    })?;
+    crate::schema::service::load(conn, cache)
+        .map_err(|e| anyhow::anyhow!("loading schema: {e}"))?;
+    crate::settings::load(conn).map_err(|e| anyhow::anyhow!("loading settings: {e}"))
+}
+
 impl Core {
     /// Runs a closure on the writer with the schema cache at hand (collection changes).
     pub async fn write_schema<T, F>(&self, f: F) -> Result<T, crate::error::ApiError>

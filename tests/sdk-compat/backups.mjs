@@ -71,3 +71,33 @@ test('pb.backups creates, lists, downloads, uploads and deletes', TIMEOUT, async
   const guest = new PocketBase(BASE_URL);
   assert.equal((await guest.backups.getFullList().catch((e) => e)).status, 401);
 });
+
+test('pb.backups.restore swaps the backup in and the server keeps serving', TIMEOUT, async () => {
+  const pb = new PocketBase(BASE_URL);
+  await pb.collection('_superusers').authWithPassword(SU_EMAIL, SU_PASSWORD);
+  const coll = `restore_${RUN}`;
+  await pb.collections.create({ name: coll, type: 'base', fields: [{ name: 'title', type: 'text' }] });
+  const kept = await pb.collection(coll).create({ title: 'in the backup' });
+  const key = `restore_${RUN}.zip`;
+  assert.equal(await pb.backups.create(key), true);
+
+  const lost = await pb.collection(coll).create({ title: 'after the backup' });
+  await pb.collections.create({ name: `${coll}_later`, type: 'base', fields: [] });
+  assert.equal(await pb.backups.restore(key), true);
+
+  // The restore answers once it is done: the old state is back, the later changes are gone.
+  assert.equal((await pb.collection(coll).getOne(kept.id)).title, 'in the backup');
+  assert.equal((await pb.collection(coll).getOne(lost.id).catch((e) => e)).status, 404);
+  assert.equal((await pb.collections.getOne(`${coll}_later`).catch((e) => e)).status, 404);
+  // The same superuser session still works and new writes stick.
+  const added = await pb.collection(coll).create({ title: 'after the restore' });
+  assert.equal((await pb.collection(coll).getFullList()).length, 2);
+  assert.equal((await pb.collection(coll).getOne(added.id)).title, 'after the restore');
+
+  const missing = await pb.backups.restore(`missing_${RUN}.zip`).catch((e) => e);
+  assert.equal(missing.status, 400);
+  assert.equal(missing.response.message, 'Missing or invalid backup file.');
+  const guest = new PocketBase(BASE_URL);
+  assert.equal((await guest.backups.restore(key).catch((e) => e)).status, 401);
+  assert.equal(await pb.backups.delete(key), true);
+});

@@ -12,7 +12,7 @@ pub use config::Config;
 use crate::core::Core;
 use crate::hooks::Hooks;
 use crate::schema::{SchemaCache, service};
-use crate::storage::{ConnectionTrait, Storage};
+use crate::storage::Storage;
 
 /// An opened application: configuration plus the engine core.
 pub struct App {
@@ -45,15 +45,8 @@ impl App {
         let storage = Storage::open(&config.db_path(), config.db_readers)?;
         let cache = Arc::new(SchemaCache::default());
         let c2 = cache.clone();
-        let stored_settings = storage.write_blocking(move |conn| {
-            service::bootstrap(conn)?;
-            crate::storage::migrations::apply_once(conn, crate::jobs::store::MIGRATION, |txn| {
-                txn.execute_unprepared(crate::jobs::store::CREATE_TABLE)?;
-                Ok(())
-            })?;
-            service::load(conn, &c2).map_err(|e| anyhow::anyhow!("loading schema: {e}"))?;
-            crate::settings::load(conn).map_err(|e| anyhow::anyhow!("loading settings: {e}"))
-        })??;
+        let stored_settings =
+            storage.write_blocking(move |conn| crate::core::prepare_database(conn, &c2))??;
         let sealer = crate::settings::seal::Sealer::new(config.encryption_key.as_deref())?;
         let settings = crate::settings::Settings::new(sealer);
         settings

@@ -1,8 +1,10 @@
 //! Backups as PocketBase's `/api/backups`: zips of the data dir (a consistent online copy of
 //! `data.db` and `aux.db` plus the local file storage, see [`snapshot`]) kept in
 //! `<data dir>/backups/`, listed, uploaded, downloaded and deleted by name. One backup
-//! operation at a time, as in PocketBase. Restoring one is not built yet.
+//! operation at a time, as in PocketBase. Restoring one swaps the data in while the server
+//! runs ([`restore`]).
 
+pub mod restore;
 pub mod snapshot;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +37,9 @@ pub enum BackupError {
     Missing(String),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// The zip cannot be restored (not a Cairn backup, damaged, foreign secrets).
+    #[error("The backup file is invalid: {0}.")]
+    Invalid(String),
     #[error("{0}")]
     Other(String),
 }

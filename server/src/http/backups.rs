@@ -1,6 +1,6 @@
 //! `/api/backups` as PocketBase 0.40: list, create (`{name?}`), upload (multipart `file`),
 //! download (`?token=` a superuser's file token, since a browser link sends no header) and
-//! delete — with PocketBase's messages and validation codes. Restore is not offered yet.
+//! delete, restore — with PocketBase's messages and validation codes.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -195,5 +195,30 @@ pub async fn delete(
         Err(e) => Err(ApiError::bad_request(format!(
             "Invalid or already deleted backup file. Raw error: \n{e}"
         ))),
+    }
+}
+
+/// Restore a backup: answers once the data is swapped in (PocketBase answers first and
+/// restarts its process; Cairn restores in place, so the answer means it is done).
+pub async fn restore(
+    req: HttpRequest,
+    key: web::Path<String>,
+    _: RequireSuperuser,
+) -> Result<HttpResponse, ApiError> {
+    let core = core_of(&req)?;
+    let key = key.into_inner();
+    match crate::backups::restore::restore(&core, &key).await {
+        Ok(()) => Ok(HttpResponse::NoContent().finish()),
+        Err(BackupError::Busy) => Err(busy()),
+        Err(BackupError::Missing(_)) => {
+            Err(ApiError::bad_request("Missing or invalid backup file."))
+        }
+        Err(e @ BackupError::Invalid(_)) => Err(ApiError::bad_request(e.to_string())),
+        Err(e) => {
+            tracing::error!(error = %e, backup = key, "restoring a backup failed");
+            Err(ApiError::bad_request(format!(
+                "Failed to restore the backup: {e}"
+            )))
+        }
     }
 }

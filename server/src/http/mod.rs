@@ -94,6 +94,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, custom: &[crate::hooks::routes::Rout
             .route("/backups/upload", web::post().to(backups::upload))
             .route("/backups/{key}", web::get().to(backups::download))
             .route("/backups/{key}", web::delete().to(backups::delete))
+            .route("/backups/{key}/restore", web::post().to(backups::restore))
             .route("/logs", web::get().to(logs::list))
             .route("/logs/stats", web::get().to(logs::stats))
             .route("/logs/{id}", web::get().to(logs::view))

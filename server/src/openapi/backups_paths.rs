@@ -1,5 +1,5 @@
-//! The backup routes (`/api/backups`, `/api/backups/upload`, `/api/backups/{key}`) and their
-//! schema, in PocketBase's shapes.
+//! The backup routes (`/api/backups`, `/api/backups/upload`, `/api/backups/{key}`,
+//! `/api/backups/{key}/restore`) and their schema, in PocketBase's shapes.
 
 use serde_json::{Value, json};
 
@@ -70,6 +70,21 @@ pub fn add(doc: &mut Value) {
         .respond("204", empty("Deleted."))
         .respond("400", error("No such backup, or it is being written."))
         .add(doc, "/api/backups/{key}", "delete");
+    Op::new("Backups", "restoreBackup", "Restore a backup")
+        .describe(
+            "Checks the zip (a Cairn `data.db` that passes `PRAGMA integrity_check`, secrets \
+             that open with this server's key), then swaps the databases and the local storage \
+             in while the server runs; answers once the restored data is live. Writes queued \
+             meanwhile run on the restored data.",
+        )
+        .access(Access::Superuser)
+        .param(key())
+        .respond("204", empty("Restored."))
+        .respond(
+            "400",
+            error("No such backup, an invalid one, or another backup operation running."),
+        )
+        .add(doc, "/api/backups/{key}/restore", "post");
     add_schemas(
         doc,
         vec![(

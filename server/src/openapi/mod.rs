@@ -123,6 +123,7 @@ mod tests {
         ("get", "/api/backups"),
         ("post", "/api/backups"),
         ("post", "/api/backups/upload"),
+        ("post", "/api/backups/{key}/restore"),
         ("get", "/api/backups/{key}"),
         ("delete", "/api/backups/{key}"),
         ("get", "/api/logs"),

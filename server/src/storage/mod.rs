@@ -16,7 +16,7 @@ pub mod sqlite;
 pub mod version;
 mod writer;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::thread::JoinHandle;
 
@@ -57,10 +57,40 @@ pub fn begin_write(conn: &DatabaseConnection) -> Result<DatabaseTransaction, DbE
     })
 }
 
+/// Copies every page of the database `src` into the (live, WAL-mode) database `dst` in one
+/// write transaction through SQLite's backup API.
+pub fn copy_into(src: &Path, dst: &Path) -> rusqlite::Result<()> {
+    let from = rusqlite::Connection::open_with_flags(
+        src,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let mut to = rusqlite::Connection::open(dst)?;
+    to.busy_timeout(std::time::Duration::from_secs(10))?;
+    let backup = rusqlite::backup::Backup::new(&from, &mut to)?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        match backup.step(-1)? {
+            rusqlite::backup::StepResult::Done => return Ok(()),
+            // Another connection holds the lock for a moment: try again, for a while.
+            _ if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            _ => {
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                    Some("the database stayed locked".into()),
+                ));
+            }
+        }
+    }
+}
+
 /// Handle to the database threads. Cheap to share behind an `Arc`.
 pub struct Storage {
     /// Moves whenever the writer commits (see [`version`]).
     pub version: DataVersion,
+    /// The database file.
+    path: PathBuf,
     pub(crate) writer: Mutex<Option<flume::Sender<WriterJob>>>,
     readers: Mutex<Option<flume::Sender<Job>>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
@@ -152,6 +182,7 @@ impl Storage {
         threads.push(checkpoint::spawn(path, version.clone(), stop)?);
         Ok(Self {
             version,
+            path: path.to_path_buf(),
             writer: Mutex::new(Some(wtx)),
             readers: Mutex::new(Some(rtx)),
             threads: Mutex::new(threads),
@@ -245,6 +276,30 @@ impl Storage {
         let job = Self::job(f, move |v| drop(tx.send(v)));
         Self::send(&self.writer, WriterJob::Solo(job))?;
         rx.recv().map_err(|_| StorageError::Closed)
+    }
+
+    /// Replaces the whole database with the one in the file `src` (a restore), then runs
+    /// `after` on the writer connection, all as one writer job: no Cairn write runs between
+    /// the copy and `after`, writes queued meanwhile run on the new data once it returns, and
+    /// readers see either the old database or the new one (SQLite's backup API copies every
+    /// page in one write transaction of the live file). The data version moves, so nothing
+    /// read before is reused.
+    pub async fn replace_with<T, F>(&self, src: PathBuf, after: F) -> Result<T, StorageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&DatabaseConnection) -> T + Send + 'static,
+    {
+        let dst = self.path.clone();
+        let version = self.version.clone();
+        self.write(move |conn| {
+            // The copy is made by another connection, so the writer's commit hook does not
+            // see it: mark the version as moving by hand (it settles after this job).
+            version.commit_starting();
+            copy_into(&src, &dst).map_err(|e| DbErr::Custom(format!("restoring: {e}")))?;
+            Ok::<T, DbErr>(after(conn))
+        })
+        .await?
+        .map_err(StorageError::Db)
     }
 
     /// Stops accepting jobs, lets queued jobs finish, and closes every connection.
