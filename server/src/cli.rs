@@ -78,16 +78,23 @@ enum SuperuserAction {
 const SQL_STATEMENT_LOG_OFF: &str = "sea_orm::driver=info";
 
 fn init_logging(filter: &str) {
+    init_logging_as(filter, crate::app::config::LogFormat::Text);
+}
+
+fn init_logging_as(filter: &str, format: crate::app::config::LogFormat) {
     let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| filter.to_string());
     let filter = tracing_subscriber::EnvFilter::new(filter);
     let filter = match SQL_STATEMENT_LOG_OFF.parse() {
         Ok(directive) => filter.add_directive(directive),
         Err(_) => filter,
     };
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        crate::app::config::LogFormat::Text => builder.try_init(),
+        crate::app::config::LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
 }
 
 /// Parses arguments and runs the command; the exit code reports success.
@@ -119,7 +126,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 fn serve(builder: &crate::AppBuilder, config: Config) -> anyhow::Result<()> {
-    init_logging(&config.log);
+    init_logging_as(&config.log, config.log_format);
     let app = builder.open(config.clone())?;
     sweep_orphaned_files(&app, &config);
     let rt = runtime()?;

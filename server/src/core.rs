@@ -27,6 +27,10 @@ pub struct Core {
     pub logs: crate::logs::Logs,
     /// Backup zips of the data dir.
     pub backups: Arc<crate::backups::Backups>,
+    /// Counters for `GET /metrics`.
+    pub metrics: crate::metrics::Metrics,
+    /// A bearer secret that may read `/metrics` besides superusers (`--metrics-token`).
+    pub metrics_token: Option<String>,
 }
 
 /// Brings a freshly opened (or just restored) database up to date and loads it: system

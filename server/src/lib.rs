@@ -15,6 +15,7 @@ pub mod hooks;
 pub mod http;
 pub mod jobs;
 pub mod logs;
+pub mod metrics;
 pub mod openapi;
 pub mod query;
 pub mod realtime;

@@ -49,6 +49,25 @@ pub struct Config {
     /// Log filter, e.g. `info` or `cairn=debug` (also read from `RUST_LOG`).
     #[arg(long = "log", env = "CAIRN_LOG", default_value = "info")]
     pub log: String,
+
+    /// Log lines as `text` (for people) or `json` (one object per line, for log shippers).
+    #[arg(long = "log-format", env = "CAIRN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// A bearer secret that may read `GET /metrics` (superusers always may).
+    #[arg(
+        long = "metrics-token",
+        env = "CAIRN_METRICS_TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+}
+
+/// How log lines are written to stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 fn default_readers() -> usize {
@@ -67,6 +86,8 @@ impl Config {
             read_cache_mb: 64,
             encryption_key: None,
             log: "warn".into(),
+            log_format: LogFormat::Text,
+            metrics_token: None,
         }
     }
 

@@ -78,6 +78,8 @@ impl App {
             crons,
             logs,
             backups: Arc::new(crate::backups::Backups::new(&config.dir)),
+            metrics: crate::metrics::Metrics::default(),
+            metrics_token: config.metrics_token.clone().filter(|t| !t.is_empty()),
         });
         crate::auth::refs::register_hooks(&core);
         Ok(Self { config, core })

@@ -14,6 +14,7 @@ pub mod files;
 pub mod health;
 pub mod jobs;
 pub mod logs;
+pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod params;
@@ -48,7 +49,8 @@ async fn method_not_found() -> Result<HttpResponse, ApiError> {
 
 /// Registers every API route, the console, then the custom routes of hook modules.
 pub fn routes(cfg: &mut web::ServiceConfig, custom: &[crate::hooks::routes::Route]) {
-    cfg.route("/_", web::get().to(admin_ui::redirect))
+    cfg.route("/metrics", web::get().to(metrics::metrics))
+        .route("/_", web::get().to(admin_ui::redirect))
         .route("/_/{tail:.*}", web::get().to(admin_ui::serve));
     cfg.service(
         web::scope("/api")
@@ -238,6 +240,7 @@ pub fn create_app(
         .wrap(actix_web::middleware::from_fn(middleware::security_headers))
         // Outermost: execTime covers the whole request, and 429s are logged too.
         .wrap(actix_web::middleware::from_fn(request_log::log_requests))
+        .wrap(actix_web::middleware::from_fn(metrics::count_requests))
         .configure(|cfg| routes(cfg, &custom))
         .default_service(web::to(not_found))
 }

@@ -195,6 +195,11 @@ impl Client {
         self.tx.try_send(msg).is_ok()
     }
 
+    /// Messages waiting to be sent to this client.
+    pub fn queued(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
+    }
+
     pub fn is_closed(&self) -> bool {
         self.tx.is_closed()
     }

@@ -82,9 +82,24 @@ pub fn key(sql: &Sql) -> Option<String> {
 
 type RowsCache = Cache<String, Entry<Arc<[Record]>>, RowsWeight>;
 
+/// Hit and miss counters (for `/metrics`).
+#[derive(Default)]
+struct Stats {
+    hits: std::sync::atomic::AtomicU64,
+    misses: std::sync::atomic::AtomicU64,
+}
+
+impl Stats {
+    fn count(&self, hit: bool) {
+        let c = if hit { &self.hits } else { &self.misses };
+        c.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 pub struct ReadCache {
     /// Requests missing on the same statement take turns to fill it.
     pub turns: super::fill_turns::FillTurns,
+    stats: Stats,
     version: DataVersion,
     rows: Option<RowsCache>,
     counts: Option<Cache<String, Entry<i64>, CountWeight>>,
@@ -96,6 +111,7 @@ impl ReadCache {
         if budget == 0 {
             return Self {
                 turns: Default::default(),
+                stats: Stats::default(),
                 version,
                 rows: None,
                 counts: None,
@@ -121,6 +137,7 @@ impl ReadCache {
         );
         Self {
             turns: Default::default(),
+            stats: Stats::default(),
             version,
             rows: Some(rows),
             counts: Some(counts),
@@ -135,13 +152,29 @@ impl ReadCache {
     }
 
     pub fn rows(&self, key: &str) -> Option<Arc<[Record]>> {
-        let e = self.rows.as_ref()?.get(key)?;
-        self.version.unchanged_since(e.version).then_some(e.value)
+        let rows = self.rows.as_ref()?;
+        let hit = rows
+            .get(key)
+            .and_then(|e| self.version.unchanged_since(e.version).then_some(e.value));
+        self.stats.count(hit.is_some());
+        hit
     }
 
     pub fn count(&self, key: &str) -> Option<i64> {
-        let e = self.counts.as_ref()?.get(key)?;
-        self.version.unchanged_since(e.version).then_some(e.value)
+        let counts = self.counts.as_ref()?;
+        let hit = counts
+            .get(key)
+            .and_then(|e| self.version.unchanged_since(e.version).then_some(e.value));
+        self.stats.count(hit.is_some());
+        hit
+    }
+
+    /// Lookups answered from the cache and lookups that missed, since start.
+    pub fn hits_and_misses(&self) -> (u64, u64) {
+        (
+            self.stats.hits.load(std::sync::atomic::Ordering::Relaxed),
+            self.stats.misses.load(std::sync::atomic::Ordering::Relaxed),
+        )
     }
 
     pub fn put_rows(&self, key: String, version: u64, value: Arc<[Record]>) {

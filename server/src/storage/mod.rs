@@ -91,6 +91,8 @@ pub struct Storage {
     pub version: DataVersion,
     /// The database file.
     path: PathBuf,
+    /// Writes per group commit (observed by the writer thread, exported by `/metrics`).
+    pub group_sizes: prometheus_client::metrics::histogram::Histogram,
     pub(crate) writer: Mutex<Option<flume::Sender<WriterJob>>>,
     readers: Mutex<Option<flume::Sender<Job>>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
@@ -154,6 +156,10 @@ impl Storage {
         let p = path.to_path_buf();
         let version = DataVersion::default();
         let hook_version = version.clone();
+        let group_sizes = prometheus_client::metrics::histogram::Histogram::new(
+            prometheus_client::metrics::histogram::exponential_buckets(1.0, 2.0, 7),
+        );
+        let writer_group_sizes = group_sizes.clone();
         let writer = spawn_worker(
             "cairn-db-writer".into(),
             move || {
@@ -163,7 +169,7 @@ impl Storage {
             },
             {
                 let version = version.clone();
-                move |conn| writer::serve(conn, &wrx, &version)
+                move |conn| writer::serve(conn, &wrx, &version, &writer_group_sizes)
             },
         )?;
         let mut threads = vec![writer];
@@ -183,6 +189,7 @@ impl Storage {
         Ok(Self {
             version,
             path: path.to_path_buf(),
+            group_sizes,
             writer: Mutex::new(Some(wtx)),
             readers: Mutex::new(Some(rtx)),
             threads: Mutex::new(threads),
@@ -276,6 +283,15 @@ impl Storage {
         let job = Self::job(f, move |v| drop(tx.send(v)));
         Self::send(&self.writer, WriterJob::Solo(job))?;
         rx.recv().map_err(|_| StorageError::Closed)
+    }
+
+    /// Writes waiting on the writer queue.
+    pub fn writer_queue_depth(&self) -> usize {
+        self.writer
+            .lock()
+            .ok()
+            .and_then(|w| w.as_ref().map(flume::Sender::len))
+            .unwrap_or(0)
     }
 
     /// Replaces the whole database with the one in the file `src` (a restore), then runs

@@ -12,6 +12,7 @@
 
 use std::panic::AssertUnwindSafe;
 
+use prometheus_client::metrics::histogram::Histogram;
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 
 use super::{DataVersion, Job};
@@ -37,6 +38,7 @@ pub(crate) fn serve(
     conn: &DatabaseConnection,
     rx: &flume::Receiver<WriterJob>,
     version: &DataVersion,
+    group_sizes: &Histogram,
 ) {
     let mut next = None;
     loop {
@@ -49,7 +51,7 @@ pub(crate) fn serve(
         };
         match job {
             WriterJob::Solo(job) => super::run_job(job, conn),
-            WriterJob::Grouped(first) => next = run_group(conn, rx, first),
+            WriterJob::Grouped(first) => next = run_group(conn, rx, first, group_sizes),
         }
         version.settle();
     }
@@ -61,6 +63,7 @@ fn run_group(
     conn: &DatabaseConnection,
     rx: &flume::Receiver<WriterJob>,
     first: GroupedWrite,
+    group_sizes: &Histogram,
 ) -> Option<WriterJob> {
     let txn = match super::begin_write(conn) {
         Ok(txn) => txn,
@@ -102,6 +105,7 @@ fn run_group(
             }
         }
     }
+    group_sizes.observe(finishes.len() as f64);
     let outcome = match broken {
         None => txn.commit(),
         Some(e) => {

@@ -182,6 +182,10 @@ pub async fn send(core: &crate::core::Core, mail: Mail) -> Result<(), MailError>
     // The hook chain speaks `ApiError`; the SMTP failure itself is handed back through here.
     let failure: Arc<Mutex<Option<MailError>>> = Arc::default();
     let slot = failure.clone();
+    let (sent_count, failed_count) = (
+        core.metrics.mail_sent.clone(),
+        core.metrics.mail_failed.clone(),
+    );
     let event = MailerEvent { message: mail };
     let outcome = core
         .hooks
@@ -192,8 +196,12 @@ pub async fn send(core: &crate::core::Core, mail: Mail) -> Result<(), MailError>
                 Err(err) => Err(err),
             };
             match sent {
-                Ok(()) => Ok(e),
+                Ok(()) => {
+                    sent_count.inc();
+                    Ok(e)
+                }
                 Err(err) => {
+                    failed_count.inc();
                     let api = ApiError::bad_request(err.to_string());
                     if let Ok(mut slot) = slot.lock() {
                         *slot = Some(err);
