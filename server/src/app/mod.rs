@@ -3,6 +3,7 @@
 
 pub mod builder;
 pub mod config;
+pub mod installer;
 pub mod superusers;
 
 use std::sync::Arc;
@@ -87,6 +88,7 @@ impl App {
             backups: Arc::new(crate::backups::Backups::new(&config.dir)),
         });
         crate::auth::refs::register_hooks(&core);
+        installer::register_hooks(&core);
         Ok(Self { config, core })
     }
 
