@@ -805,7 +805,7 @@ async fn serve_prints_a_first_superuser_link_until_one_exists() {
     let client = reqwest::Client::new();
     let superusers = format!("{}/api/collections/_superusers/records", server.base);
 
-    // The token is a (non-refreshable) superuser token.
+    // The token is a superuser token.
     let r = client
         .get(&superusers)
         .header("authorization", &token)
@@ -818,24 +818,7 @@ async fn serve_prints_a_first_superuser_link_until_one_exists() {
         list["items"][0]["email"],
         json!("__pbinstaller@example.com")
     );
-    let r = client
-        .post(format!(
-            "{}/api/collections/_superusers/auth-refresh",
-            server.base
-        ))
-        .header("authorization", &token)
-        .send()
-        .await
-        .expect("refresh");
-    assert_ne!(
-        r.status().as_u16(),
-        200,
-        "the installer token is not refreshable"
-    );
     // No password sign-in for the temporary superuser, whatever the password.
-    server
-        .assert_login_fails("__pbinstaller@example.com", "")
-        .await;
     server
         .assert_login_fails("__pbinstaller@example.com", "guess-guess-guess")
         .await;

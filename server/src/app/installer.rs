@@ -5,6 +5,7 @@
 //! installer screen creates the real superuser with that token; creating any other superuser
 //! deletes the temporary one. The temporary superuser can never sign in with a password.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 
 use serde_json::{Map, Value, json};
@@ -20,6 +21,10 @@ pub const INSTALLER_EMAIL: &str = "__pbinstaller@example.com";
 
 /// How long the printed link works (PocketBase: 30 minutes).
 const TOKEN_SECONDS: i64 = 30 * 60;
+
+/// Set once this process handed out an installer link: only then can a new superuser have a
+/// temporary one to replace (so a `cairn superuser upsert` run does not look for it).
+static LINK_ISSUED: AtomicBool = AtomicBool::new(false);
 
 /// Whether `identity` is the temporary installer superuser of `collection` (its password
 /// sign-in, password reset and OTP are refused).
@@ -80,7 +85,8 @@ pub fn register_hooks(core: &Arc<Core>) {
         .add(i32::MAX, move |e, next| {
             let core = weak.upgrade();
             async move {
-                let real = e.collection.name == SUPERUSERS
+                let real = LINK_ISSUED.load(Ordering::Relaxed)
+                    && e.collection.name == SUPERUSERS
                     && !is_installer(SUPERUSERS, e.record.get_str("email"));
                 if let (true, Some(core)) = (real, core)
                     && let Err(err) = delete_installer(&core).await
