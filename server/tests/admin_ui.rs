@@ -168,7 +168,8 @@ fn console_shell() {
         assert!(stdout.contains(step), "missing {step:?} in:\n{stdout}");
     }
     assert!(
-        stdout.contains("ok s3 test shows the error") || stdout.contains("ok s3 save shows the error"),
+        stdout.contains("ok s3 test shows the error")
+            || stdout.contains("ok s3 save shows the error"),
         "{stdout}"
     );
 }

@@ -52,8 +52,11 @@ pub async fn link(core: &Arc<Core>, base: &str) -> Result<Option<String>, ApiErr
         .iter()
         .any(|r| !is_installer(SUPERUSERS, r.get_str("email")))
     {
+        // A superuser was made another way (e.g. the CLI) while the temporary one was left.
+        delete_installer(core).await?;
         return Ok(None);
     }
+    LINK_ISSUED.store(true, Ordering::Relaxed);
     let record = match existing.into_iter().next() {
         Some(r) => r,
         None => create_installer(core).await?,
