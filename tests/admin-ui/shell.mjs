@@ -137,18 +137,18 @@ try {
     await page.getByLabel("Bucket").fill("nowhere");
     await page.getByLabel("Region").fill("us-east-1");
     await page.getByLabel("Access key").fill("key");
+    // Path style: a virtual-hosted bucket on an IP endpoint panics the server's S3 client
+    // (reported), so the unreachable endpoint is tested the way a MinIO setup would be.
+    await page.getByLabel("Force path-style addressing").check();
     await page.getByRole("button", { name: "Save" }).click();
-    await page.getByRole("form", { name: "File storage settings" }).getByRole("alert").or(page.getByRole("status").filter({ hasText: "Saved." })).first().waitFor();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
     s = await settings();
-    if (s.s3.enabled) {
-      assert.equal(s.s3.endpoint, "http://127.0.0.1:9");
-      await page.getByRole("button", { name: "Test S3 connection" }).click();
-      await page.getByRole("alert", { name: "S3 test result" }).waitFor({ timeout: 30000 });
-      console.log(`ok s3 test shows the error: ${await page.getByRole("alert", { name: "S3 test result" }).textContent()}`);
-    } else {
-      // The server refused the settings (e.g. the secret is required): its message is shown.
-      console.log(`ok s3 save shows the error: ${await page.getByRole("alert").first().textContent()}`);
-    }
+    assert.equal(s.s3.enabled, true);
+    assert.equal(s.s3.endpoint, "http://127.0.0.1:9");
+    await page.getByRole("button", { name: "Test S3 connection" }).click();
+    const s3Error = page.getByRole("alert", { name: "S3 test result" });
+    await s3Error.filter({ hasText: "Failed to test the S3 filesystem" }).waitFor({ timeout: 30000 });
+    console.log("ok s3 test shows the error");
     await page.screenshot({ path: `${shots}/settings-storage-test-${name}.png`, fullPage: true });
     await api("/api/settings", "PATCH", { s3: { enabled: false } }, token);
 
