@@ -17,7 +17,7 @@ const args = process.argv.slice(2);
 const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const quick = args.includes("--quick");
 const RECORDS = quick ? 300 : 10000;
-const RUNS = quick ? 2 : 7;
+const RUNS = quick ? 2 : 5;
 const EMAIL = "bench@example.com";
 const PASSWORD = "bench-password-123";
 
