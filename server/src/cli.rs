@@ -136,6 +136,7 @@ fn serve(builder: &crate::AppBuilder, config: Config) -> anyhow::Result<()> {
         let (server, addr) = crate::http::serve(app.core.clone(), config.http, config.max_body, config.workers)?;
         tracing::info!(%addr, dir = %config.dir.display(), "Server started at http://{addr}");
         eprintln!("Server started at http://{addr}\n├─ REST API:  http://{addr}/api/\n├─ API docs:  http://{addr}/api/docs\n└─ Console:   http://{addr}/_/");
+        print_installer_link(&app, &addr.to_string()).await;
         // http::serve handles SIGINT/SIGTERM: stops accepting, lets in-flight requests finish.
         server.await?;
         anyhow::Ok(())
@@ -143,6 +144,18 @@ fn serve(builder: &crate::AppBuilder, config: Config) -> anyhow::Result<()> {
     app.close();
     tracing::info!("database closed, bye");
     Ok(())
+}
+
+/// With no superuser yet, the one-time link to the console's "create the first superuser"
+/// screen (see [`crate::app::installer`]); a failure only costs the link, not the server.
+async fn print_installer_link(app: &App, addr: &str) {
+    match crate::app::installer::link(&app.core, &format!("http://{addr}")).await {
+        Ok(Some(url)) => eprintln!(
+            "\n(!) Open this link in a browser to create your first superuser (valid 30 minutes):\n{url}\n(or run: cairn superuser upsert EMAIL PASS)\n"
+        ),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "preparing the first-superuser installer failed"),
+    }
 }
 
 /// Files a crash left without a record (see [`crate::files::sweep`]); a failure is logged, not

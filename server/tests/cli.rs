@@ -782,3 +782,98 @@ async fn secrets_and_tokens_never_reach_the_log() {
         assert!(!log.contains(secret), "{secret:?} is in the log:\n{log}");
     }
 }
+
+/// The link `serve` prints for a fresh install, with the token it carries.
+fn installer_token(log: &str) -> Option<String> {
+    let at = log.find("/_/#/pbinstall/")?;
+    let rest = &log[at + "/_/#/pbinstall/".len()..];
+    Some(rest.split_whitespace().next()?.to_string())
+}
+
+/// The first-superuser installer, as PocketBase's: `serve` on an empty data dir prints the
+/// console URL and a one-time `/_/#/pbinstall/TOKEN` link; the token acts as a temporary
+/// superuser that cannot sign in with a password, creates the real superuser, and is gone
+/// afterwards; with a superuser the link is not printed.
+#[tokio::test]
+async fn serve_prints_a_first_superuser_link_until_one_exists() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(dir.path()).await;
+    wait_for_log(&server, "/_/#/pbinstall/").await;
+    let log = server.log_text();
+    assert!(log.contains(&format!("{}/_/", server.base)), "{log}");
+    let token = installer_token(&log).expect("token in the link");
+    let client = reqwest::Client::new();
+    let superusers = format!("{}/api/collections/_superusers/records", server.base);
+
+    // The token is a superuser token.
+    let r = client
+        .get(&superusers)
+        .header("authorization", &token)
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(r.status().as_u16(), 200);
+    let list: Value = r.json().await.expect("json");
+    assert_eq!(
+        list["items"][0]["email"],
+        json!("__pbinstaller@example.com")
+    );
+    // No password sign-in for the temporary superuser, whatever the password.
+    server
+        .assert_login_fails("__pbinstaller@example.com", "guess-guess-guess")
+        .await;
+
+    // The installer screen's request: create the real superuser with the token.
+    let r = client
+        .post(&superusers)
+        .header("authorization", &token)
+        .json(&json!({"email": "first@example.com", "password": "first-pass-123", "passwordConfirm": "first-pass-123"}))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(
+        r.status().as_u16(),
+        200,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    let real = server
+        .assert_login_ok("first@example.com", "first-pass-123")
+        .await;
+    // Deleted by an after-success hook, right after the create's response.
+    let mut list = Value::Null;
+    for _ in 0..50 {
+        list = client
+            .get(&superusers)
+            .header("authorization", &real)
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("json");
+        if list["totalItems"] == json!(1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(list["totalItems"], json!(1), "{list}");
+    assert_eq!(list["items"][0]["email"], json!("first@example.com"));
+    // The temporary superuser is gone, so its token no longer works.
+    let r = client
+        .get(&superusers)
+        .header("authorization", &token)
+        .send()
+        .await
+        .expect("list");
+    assert!(matches!(r.status().as_u16(), 401 | 403), "{}", r.status());
+    server.stop().await;
+
+    // With a superuser, the next start prints the console URL but no link.
+    let server = Server::start(dir.path()).await;
+    wait_for_log(&server, "/_/").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let log = server.log_text();
+    assert!(!log.contains("pbinstall"), "{log}");
+    server.stop().await;
+}

@@ -5,18 +5,25 @@
 //   #/                              home (pick a collection)
 //   #/collections/NAME              records of NAME
 //   #/collections/NAME/edit         collection editor (fields, rules, indexes, options)
+//   #/collections/NAME/records/ID   records of NAME with record ID picked (command palette)
+//   #/collections/NAME/api          API preview of NAME (endpoints, rules, SDK examples)
 //   #/collections/new               collection editor for a new collection
 //   #/schema                        import/export the whole schema as JSON (with a diff)
 //   #/settings                      application settings
-//   #/settings/SECTION              another settings section (mail, storage, …)
+//   #/settings/SECTION              another settings section (mail, storage, logs, …)
+//   #/realtime                      realtime inspector (#/realtime/NAME: that collection)
+//   #/pbinstall/TOKEN               first-superuser installer (the link `cairn serve` prints)
 //   #/auth/oauth2-redirect-success  where /api/oauth2-redirect sends an OAuth2 popup (and
 //   #/auth/oauth2-redirect-failure  -failure): no sign-in needed, the page closes itself
 
 export type Route =
   | { view: "home" }
-  | { view: "records"; name: string }
+  | { view: "records"; name: string; record?: string }
   | { view: "collection-edit"; name: string }
   | { view: "collection-new" }
+  | { view: "api-preview"; name: string }
+  | { view: "realtime"; name: string }
+  | { view: "installer"; token: string }
   | { view: "schema" }
   | { view: "settings"; section: string }
   | { view: "oauth2-redirect"; ok: boolean };
@@ -25,10 +32,14 @@ export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "collections" && parts[1] === "new" && parts.length === 2) return { view: "collection-new" };
   if (parts[0] === "collections" && parts[1] && parts[2] === "edit") return { view: "collection-edit", name: parts[1] };
+  if (parts[0] === "collections" && parts[1] && parts[2] === "api") return { view: "api-preview", name: parts[1] };
+  if (parts[0] === "collections" && parts[1] && parts[2] === "records" && parts[3]) return { view: "records", name: parts[1], record: parts[3] };
   if (parts[0] === "collections" && parts[1]) return { view: "records", name: parts[1] };
   if (parts[0] === "auth" && parts[1] === "oauth2-redirect-success") return { view: "oauth2-redirect", ok: true };
   if (parts[0] === "auth" && parts[1] === "oauth2-redirect-failure") return { view: "oauth2-redirect", ok: false };
   if (parts[0] === "schema") return { view: "schema" };
+  if (parts[0] === "realtime") return { view: "realtime", name: parts[1] ?? "" };
+  if (parts[0] === "pbinstall" && parts[1]) return { view: "installer", token: parts[1] };
   if (parts[0] === "settings") return { view: "settings", section: parts[1] ?? "application" };
   return { view: "home" };
 }

@@ -3,6 +3,7 @@
 
 pub mod builder;
 pub mod config;
+pub mod installer;
 pub mod superusers;
 
 use std::sync::Arc;
@@ -82,6 +83,7 @@ impl App {
             metrics_token: config.metrics_token.clone().filter(|t| !t.is_empty()),
         });
         crate::auth::refs::register_hooks(&core);
+        installer::register_hooks(&core);
         Ok(Self { config, core })
     }
 

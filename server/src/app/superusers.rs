@@ -12,7 +12,9 @@ use crate::records::exec::Exec;
 use crate::records::resolver::RequestInfo;
 use crate::records::{pipeline, read};
 
-fn system_auth(core: &Core) -> Result<(RequestInfo, Arc<crate::schema::Collection>), ApiError> {
+pub(crate) fn system_auth(
+    core: &Core,
+) -> Result<(RequestInfo, Arc<crate::schema::Collection>), ApiError> {
     let c = core
         .schema
         .load()

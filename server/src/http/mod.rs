@@ -49,9 +49,14 @@ async fn method_not_found() -> Result<HttpResponse, ApiError> {
 
 /// Registers every API route, the console, then the custom routes of hook modules.
 pub fn routes(cfg: &mut web::ServiceConfig, custom: &[crate::hooks::routes::Route]) {
-    cfg.route("/metrics", web::get().to(metrics::metrics))
-        .route("/_", web::get().to(admin_ui::redirect))
-        .route("/_/{tail:.*}", web::get().to(admin_ui::serve));
+    cfg.route("/metrics", web::get().to(metrics::metrics));
+    // The console's assets go out gzip-compressed when the browser accepts it (its first load
+    // is ~4x smaller); the API's answers are left as they were.
+    cfg.route("/_", web::get().to(admin_ui::redirect)).service(
+        web::resource("/_/{tail:.*}")
+            .wrap(actix_web::middleware::Compress::default())
+            .route(web::get().to(admin_ui::serve)),
+    );
     cfg.service(
         web::scope("/api")
             // The hottest routes first: actix tries resources in order, and every dynamic
