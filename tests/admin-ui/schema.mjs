@@ -238,6 +238,10 @@ try {
   await page.close();
 
   // ---- the three looks: editor, rules, view preview and import diff ----------------------
+  // Rows for the view preview shots (the collection was truncated above).
+  for (const [t, n] of [["visible", 5], ["also shown", 6]]) {
+    await api("/api/collections/kinds_ui/records", "POST", { f_text: t, f_number: n }, token);
+  }
   for (const [look, opts] of looks) {
     const p = await browser.newPage(opts);
     const errs = pageErrors(p);
@@ -255,7 +259,7 @@ try {
     await p.screenshot({ path: `${shots}/schema-rules-${look}.png`, fullPage: true });
     await openEditor(p, "kinds_view");
     await p.getByRole("button", { name: "Preview" }).click();
-    await p.getByRole("region", { name: "View preview" }).waitFor();
+    await p.getByRole("region", { name: "View preview" }).getByRole("cell", { name: "also shown" }).waitFor();
     await p.screenshot({ path: `${shots}/schema-view-preview-${look}.png`, fullPage: true });
     await nav(p).getByRole("link", { name: "Import / export" }).click();
     const list = await exportedSchema(p);

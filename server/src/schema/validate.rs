@@ -70,6 +70,22 @@ pub fn validate_collection(
                 ),
             );
         }
+        // As PocketBase: a system field can be neither removed nor renamed (one error on
+        // `fields`, whichever field it is).
+        let system_field_changed = old
+            .fields
+            .iter()
+            .filter(|f| f.system)
+            .any(|of| new.field_by_id(&of.id).is_none_or(|nf| nf.name != of.name));
+        if system_field_changed {
+            errors.add(
+                "fields",
+                FieldError::new(
+                    "validation_system_field_change",
+                    "System fields cannot be deleted or renamed.",
+                ),
+            );
+        }
         if old.system && old.name != new.name {
             errors.add(
                 "name",
@@ -148,15 +164,6 @@ fn validate_fields(
                     ),
                 );
                 continue;
-            }
-            if prev.system && prev.name != f.name {
-                fe.add(
-                    "name",
-                    FieldError::new(
-                        "validation_system_field_name_change",
-                        "System field name cannot be changed.",
-                    ),
-                );
             }
         }
         match &f.kind {
