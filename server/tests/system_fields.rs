@@ -70,7 +70,11 @@ async fn renaming_an_auth_system_field_is_refused_but_other_fields_change() {
     // duplicated field rather than on `fields`); nothing is renamed.
     assert_error(&r, 400);
     let after = s.get("/api/collections/users").await;
-    assert!(fields_of(&after.body).iter().any(|f| f["name"] == json!("email")));
+    assert!(
+        fields_of(&after.body)
+            .iter()
+            .any(|f| f["name"] == json!("email"))
+    );
     // A non-system field can still be renamed and removed.
     let mut fields = fields_of(&users.body);
     let name = fields

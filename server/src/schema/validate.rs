@@ -153,18 +153,18 @@ fn validate_fields(
                 ),
             );
         }
-        if let Some(prev) = old.and_then(|o| o.field_by_id(&f.id)) {
-            if prev.type_name() != f.type_name() {
-                // PocketBase reports this one on the field itself, not on `type`.
-                field_errors.add(
-                    i.to_string(),
-                    FieldError::new(
-                        "validation_field_type_change",
-                        "Field type cannot be changed.",
-                    ),
-                );
-                continue;
-            }
+        if let Some(prev) = old.and_then(|o| o.field_by_id(&f.id))
+            && prev.type_name() != f.type_name()
+        {
+            // PocketBase reports this one on the field itself, not on `type`.
+            field_errors.add(
+                i.to_string(),
+                FieldError::new(
+                    "validation_field_type_change",
+                    "Field type cannot be changed.",
+                ),
+            );
+            continue;
         }
         match &f.kind {
             FieldKind::Select(o) if o.values.is_empty() => fe.add("values", FieldError::required()),

@@ -104,9 +104,7 @@ pub fn preview(
         let items = rows
             .iter()
             .map(|r| {
-                let text = r
-                    .try_get_by_index::<String>(0)
-                    .map_err(|e| sql_error(&sea_orm::DbErr::from(e)))?;
+                let text = r.try_get_by_index::<String>(0).map_err(|e| sql_error(&e))?;
                 serde_json::from_str::<Value>(&text).map_err(ApiError::internal)
             })
             .collect::<Result<Vec<_>, _>>()?;
