@@ -177,6 +177,24 @@ fn console_installer() {
         "ok installer shows field errors",
         "ok installer created the first superuser",
         "ok installer link is single-use",
+#[test]
+fn console_schema() {
+    let stdout = run_console_script("schema.mjs");
+    for step in [
+        "ok every field type added",
+        "ok server validation error beside its input",
+        "ok collection with every field type saved and checked through the API",
+        "ok autocomplete offers a field name",
+        "ok syntax error shown inline before saving",
+        "ok list rule edited in the UI is enforced through the API",
+        "ok index added",
+        "ok view collection with a preview",
+        "ok export then import with a diff",
+        "ok pin a collection",
+        "ok truncate and delete with confirmation",
+        "ok looks light",
+        "ok looks dark",
+        "ok looks narrow",
     ] {
         assert!(stdout.contains(step), "missing {step:?} in:\n{stdout}");
     }

@@ -120,6 +120,10 @@ pub fn routes(cfg: &mut web::ServiceConfig, custom: &[crate::hooks::routes::Rout
                 "/collections/import",
                 web::put().to(collections::import::handler),
             )
+            .route(
+                "/collections/view-preview",
+                web::post().to(collections::view_preview::handler),
+            )
             .route("/collections", web::get().to(collections::list::handler))
             .route("/collections", web::post().to(collections::create::handler))
             .route(

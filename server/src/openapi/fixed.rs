@@ -10,6 +10,7 @@ use super::routes;
 use super::schemas::{
     AuthResponse, AuthWithPassword, Collection, CollectionField, CollectionImport, CollectionList,
     CollectionScaffolds, CollectionType, Error, FieldError, FileToken, Health, Record, RecordList,
+    ViewPreview, ViewPreviewRequest,
 };
 
 /// `info.description` of the document.
@@ -47,6 +48,7 @@ overflows with 1013.";
         routes::collection_truncate,
         routes::collection_import,
         routes::collection_scaffolds,
+        routes::collection_view_preview,
         routes::record_list,
         routes::record_create,
         routes::record_view,
@@ -70,6 +72,8 @@ overflows with 1013.";
         Health,
         Record,
         RecordList,
+        ViewPreview,
+        ViewPreviewRequest,
     )),
     modifiers(&Security),
     tags(

@@ -136,6 +136,7 @@ mod tests {
         ("get", "/api/realtime/ws"),
         ("get", "/api/collections/meta/scaffolds"),
         ("put", "/api/collections/import"),
+        ("post", "/api/collections/view-preview"),
         ("get", "/api/collections"),
         ("post", "/api/collections"),
         ("get", "/api/collections/{collection}"),

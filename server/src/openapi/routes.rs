@@ -13,7 +13,7 @@ use utoipa::IntoParams;
 
 use super::schemas::{
     Collection, CollectionImport, CollectionList, CollectionScaffolds, Error, FileToken, Health,
-    Record, RecordList,
+    Record, RecordList, ViewPreview, ViewPreviewRequest,
 };
 
 /// Query parameters of a list endpoint.
@@ -139,6 +139,21 @@ pub fn collection_truncate() {}
         (status = 401, description = "Missing or invalid token.", body = Error),
         (status = 403, description = "Not a superuser.", body = Error)))]
 pub fn collection_import() {}
+
+/// Preview a view query (Cairn-only).
+///
+/// A dry run of a view collection's `viewQuery`: the fields the server would infer and the
+/// first rows. Runs in a transaction that is always rolled back; only a single `SELECT` is
+/// accepted, and an SQL error is a 400 with `data.viewQuery`.
+#[utoipa::path(post, path = "/api/collections/view-preview", tag = "Collections",
+    operation_id = "previewViewQuery", request_body = ViewPreviewRequest,
+    security(("AuthToken" = [])),
+    responses(
+        (status = 200, description = "Inferred fields and the first rows.", body = ViewPreview),
+        (status = 400, description = "Not a single SELECT, or the SQL failed.", body = Error),
+        (status = 401, description = "Missing or invalid token.", body = Error),
+        (status = 403, description = "Not a superuser.", body = Error)))]
+pub fn collection_view_preview() {}
 
 /// Collection scaffolds.
 ///

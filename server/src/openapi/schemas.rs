@@ -138,6 +138,24 @@ pub struct CollectionImport {
     pub delete_missing: Option<bool>,
 }
 
+/// `POST /api/collections/view-preview` (Cairn-only).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ViewPreviewRequest {
+    /// One `SELECT` (or `WITH … SELECT`) statement returning an `id` column.
+    pub view_query: String,
+    /// Rows to return (default 10, at most 100).
+    pub limit: Option<u32>,
+}
+
+/// The fields a view collection with this query would get, and its first rows.
+#[derive(Serialize, ToSchema)]
+pub struct ViewPreview {
+    pub fields: Vec<CollectionField>,
+    /// Rows as column → value objects, in the query's column order.
+    pub items: Vec<Record>,
+}
+
 /// The default JSON of a new collection, per type.
 #[derive(Serialize, ToSchema)]
 pub struct CollectionScaffolds {

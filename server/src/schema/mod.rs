@@ -14,6 +14,7 @@ pub mod search;
 pub mod service;
 pub mod store;
 pub mod validate;
+pub mod view_preview;
 
 pub use cache::{SchemaCache, Snapshot};
 pub use collection::{Collection, CollectionType};

@@ -148,7 +148,8 @@ fn infer_view_fields(
     Ok(())
 }
 
-fn check_view_query(query: &str) -> Result<(), ApiError> {
+/// A view query must be one `SELECT` (or `WITH … SELECT`) statement; `message` heads the error.
+pub(super) fn check_view_query(query: &str, message: &str) -> Result<(), ApiError> {
     let q = query.trim().trim_end_matches(';');
     let lower = q.to_ascii_lowercase();
     let single_select =
@@ -164,7 +165,7 @@ fn check_view_query(query: &str) -> Result<(), ApiError> {
             "Only a single SELECT statement is allowed.",
         ),
     );
-    Err(ApiError::validation("Failed to create collection.", errors))
+    Err(ApiError::validation(message, errors))
 }
 
 /// Writes `new` (replacing `old` when given) in one transaction and refreshes the cache.
@@ -182,7 +183,7 @@ fn save(
         .map_err(|e| ApiError::validation(message, e))?;
     validate::validate_collection(&new, old, &snapshot.collections).into_result(message)?;
     if new.is_view() {
-        check_view_query(&new.view_query)?;
+        check_view_query(&new.view_query, "Failed to create collection.")?;
         new.view_query = new.view_query.trim().trim_end_matches(';').to_string();
     }
     let now = super::ids::now_string();

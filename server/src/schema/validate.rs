@@ -70,6 +70,22 @@ pub fn validate_collection(
                 ),
             );
         }
+        // As PocketBase: a system field can be neither removed nor renamed (one error on
+        // `fields`, whichever field it is).
+        let system_field_changed = old
+            .fields
+            .iter()
+            .filter(|f| f.system)
+            .any(|of| new.field_by_id(&of.id).is_none_or(|nf| nf.name != of.name));
+        if system_field_changed {
+            errors.add(
+                "fields",
+                FieldError::new(
+                    "validation_system_field_change",
+                    "System fields cannot be deleted or renamed.",
+                ),
+            );
+        }
         if old.system && old.name != new.name {
             errors.add(
                 "name",
@@ -137,27 +153,18 @@ fn validate_fields(
                 ),
             );
         }
-        if let Some(prev) = old.and_then(|o| o.field_by_id(&f.id)) {
-            if prev.type_name() != f.type_name() {
-                // PocketBase reports this one on the field itself, not on `type`.
-                field_errors.add(
-                    i.to_string(),
-                    FieldError::new(
-                        "validation_field_type_change",
-                        "Field type cannot be changed.",
-                    ),
-                );
-                continue;
-            }
-            if prev.system && prev.name != f.name {
-                fe.add(
-                    "name",
-                    FieldError::new(
-                        "validation_system_field_name_change",
-                        "System field name cannot be changed.",
-                    ),
-                );
-            }
+        if let Some(prev) = old.and_then(|o| o.field_by_id(&f.id))
+            && prev.type_name() != f.type_name()
+        {
+            // PocketBase reports this one on the field itself, not on `type`.
+            field_errors.add(
+                i.to_string(),
+                FieldError::new(
+                    "validation_field_type_change",
+                    "Field type cannot be changed.",
+                ),
+            );
+            continue;
         }
         match &f.kind {
             FieldKind::Select(o) if o.values.is_empty() => fe.add("values", FieldError::required()),

@@ -8,3 +8,4 @@ pub mod scaffolds;
 pub mod truncate;
 pub mod update;
 pub mod view;
+pub mod view_preview;
