@@ -82,3 +82,28 @@ fn console_in_chromium_against_the_real_binary() {
         assert!(stdout.contains(&format!("ok {name}")), "{stdout}");
     }
 }
+
+#[test]
+fn console_records() {
+    let stdout = run_console_script("records.mjs");
+    for step in [
+        "empty table",
+        "add record",
+        "stored values",
+        "thumbnail",
+        "edit record",
+        "deep link",
+        "live updates",
+        "filter",
+        "sort",
+        "column picker",
+        "bulk delete",
+        "delete record",
+        "impersonate",
+        "looks light",
+        "looks dark",
+        "looks narrow",
+    ] {
+        assert!(stdout.contains(&format!("ok {step}\n")), "missing ok {step}\n{stdout}");
+    }
+}

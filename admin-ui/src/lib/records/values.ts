@@ -45,7 +45,8 @@ export function toBody(fields: CollectionField[], values: Record<string, Value>,
     if (f.name === "id") { if (creating && v !== "") data.id = v; continue; }
     switch (f.type) {
       case "number": {
-        if (v === "") { if (!creating) data[f.name] = null; break; }
+        // A type=number input binds a number, or null when emptied.
+        if (v === "" || v === null) { if (!creating) data[f.name] = null; break; }
         const n = Number(v);
         if (Number.isNaN(n)) problems[f.name] = "Not a number."; else data[f.name] = n;
         break;
@@ -59,8 +60,9 @@ export function toBody(fields: CollectionField[], values: Record<string, Value>,
       case "geoPoint": {
         const g = v as GeoText;
         const lon = Number(g.lon), lat = Number(g.lat);
-        if (g.lon.trim() === "" || Number.isNaN(lon) || Math.abs(lon) > 180) problems[f.name] = "Longitude must be from -180 to 180.";
-        else if (g.lat.trim() === "" || Number.isNaN(lat) || Math.abs(lat) > 90) problems[f.name] = "Latitude must be from -90 to 90.";
+        const blank = (x: unknown): boolean => x === null || String(x).trim() === "";
+        if (blank(g.lon) || Number.isNaN(lon) || Math.abs(lon) > 180) problems[f.name] = "Longitude must be from -180 to 180.";
+        else if (blank(g.lat) || Number.isNaN(lat) || Math.abs(lat) > 90) problems[f.name] = "Latitude must be from -90 to 90.";
         else data[f.name] = { lon, lat };
         break;
       }
