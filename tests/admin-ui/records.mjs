@@ -143,7 +143,7 @@ try {
   assert.match(await thumb.getAttribute("src"), /thumb=100x100/);
   await page.waitForFunction(() => [...document.querySelectorAll("tbody img")].some((i) => i.complete && i.naturalWidth > 0));
   await row.getByText("Grace").waitFor();
-  await page.screenshot({ path: `${shots}/records-light.png`, fullPage: true });
+  await page.screenshot({ path: `${shots}/records-table-light.png`, fullPage: true });
   console.log("ok thumbnail");
 
   // Edit: a click on the row opens the panel, and the URL names the record.
@@ -285,7 +285,7 @@ try {
     await n.getByRole("button", { name: "items", exact: true }).click();
     await p.getByRole("row").filter({ hasText: "sample by Ada" }).waitFor();
     await p.waitForFunction(() => [...document.querySelectorAll("tbody img")].filter((i) => i.complete && i.naturalWidth > 0).length >= 2);
-    await p.screenshot({ path: `${shots}/records-${name}.png`, fullPage: true });
+    await p.screenshot({ path: `${shots}/records-table-${name}.png`, fullPage: true });
     await p.getByRole("row").filter({ hasText: "sample by Ada" }).getByRole("button", { name: /^Edit / }).click();
     const f = p.getByRole("form", { name: "Edit record" });
     await f.getByRole("button", { name: "Remove Ada" }).waitFor();
