@@ -197,5 +197,27 @@ fn console_schema() {
         "ok looks narrow",
     ] {
         assert!(stdout.contains(step), "missing {step:?} in:\n{stdout}");
+#[test]
+fn console_records() {
+    let stdout = run_console_script("records.mjs");
+    for step in [
+        "empty table",
+        "add record",
+        "stored values",
+        "thumbnail",
+        "edit record",
+        "deep link",
+        "live updates",
+        "filter",
+        "sort",
+        "column picker",
+        "bulk delete",
+        "delete record",
+        "impersonate",
+        "looks light",
+        "looks dark",
+        "looks narrow",
+    ] {
+        assert!(stdout.contains(&format!("ok {step}\n")), "missing ok {step}\n{stdout}");
     }
 }

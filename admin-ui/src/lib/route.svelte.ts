@@ -4,8 +4,9 @@
 // Routes (the contract between screens):
 //   #/                              home (pick a collection)
 //   #/collections/NAME              records of NAME
+//   #/collections/NAME/records/ID   records of NAME with record ID open in the panel
+//   #/collections/NAME?record=ID    the same (the form a link elsewhere may use)
 //   #/collections/NAME/edit         collection editor (fields, rules, indexes, options)
-//   #/collections/NAME/records/ID   records of NAME with record ID picked (command palette)
 //   #/collections/NAME/api          API preview of NAME (endpoints, rules, SDK examples)
 //   #/collections/new               collection editor for a new collection
 //   #/schema                        import/export the whole schema as JSON (with a diff)
@@ -29,12 +30,14 @@ export type Route =
   | { view: "oauth2-redirect"; ok: boolean };
 
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  const [path = "", query = ""] = hash.replace(/^#\/?/, "").split("?", 2);
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  const record = new URLSearchParams(query).get("record") ?? undefined;
   if (parts[0] === "collections" && parts[1] === "new" && parts.length === 2) return { view: "collection-new" };
   if (parts[0] === "collections" && parts[1] && parts[2] === "edit") return { view: "collection-edit", name: parts[1] };
   if (parts[0] === "collections" && parts[1] && parts[2] === "api") return { view: "api-preview", name: parts[1] };
   if (parts[0] === "collections" && parts[1] && parts[2] === "records" && parts[3]) return { view: "records", name: parts[1], record: parts[3] };
-  if (parts[0] === "collections" && parts[1]) return { view: "records", name: parts[1] };
+  if (parts[0] === "collections" && parts[1]) return { view: "records", name: parts[1], record };
   if (parts[0] === "auth" && parts[1] === "oauth2-redirect-success") return { view: "oauth2-redirect", ok: true };
   if (parts[0] === "auth" && parts[1] === "oauth2-redirect-failure") return { view: "oauth2-redirect", ok: false };
   if (parts[0] === "schema") return { view: "schema" };
