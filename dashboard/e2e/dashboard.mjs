@@ -125,6 +125,14 @@ async function signUp(page, user) {
   await page.getByRole("heading", { name: "Workspaces", level: 1 }).waitFor();
 }
 
+/** The server's error shown under `input` (waits for the field to be marked invalid). */
+async function fieldError(page, input) {
+  await input.and(page.locator('[aria-invalid="true"]')).waitFor();
+  const el = page.locator("#" + (await input.getAttribute("aria-describedby")).split(" ")[0]);
+  await el.waitFor();
+  return el.innerText();
+}
+
 async function signIn(page, user) {
   await page.goto(app + "/sign-in");
   await page.getByLabel("Email").fill(user.email);
@@ -178,9 +186,7 @@ try {
   await page.getByLabel("Email").fill(alice.email);
   await page.getByLabel("Password").fill("short");
   await page.getByRole("button", { name: "Create account" }).click();
-  const pwError = page.locator("#" + (await page.getByLabel("Password").getAttribute("aria-describedby")).split(" ")[0]);
-  await pwError.waitFor();
-  assert.match(await pwError.innerText(), /\S/);
+  assert.match(await fieldError(page, page.getByLabel("Password")), /\S/);
   assert.equal(await page.getByLabel("Email").inputValue(), alice.email, "values survive a failed attempt");
   await snap(page, "sign-up-error");
   await signUp(page, alice);
@@ -335,9 +341,7 @@ try {
   const invite = page.getByRole("form", { name: "Invite by email" });
   await invite.getByLabel("Email address").fill("not-an-email");
   await invite.getByRole("button", { name: "Send invite" }).click();
-  const emailError = page.locator("#" + (await invite.getByLabel("Email address").getAttribute("aria-describedby")).split(" ")[0]);
-  await emailError.waitFor();
-  assert.match(await emailError.innerText(), /valid email/i, "the server's field error sits next to the field");
+  assert.match(await fieldError(page, invite.getByLabel("Email address")), /valid email/i, "the server's field error sits next to the field");
   await invite.getByLabel("Email address").fill(bob.email);
   await invite.getByLabel("Invite as").selectOption("member");
   await invite.getByRole("button", { name: "Send invite" }).click();
@@ -380,6 +384,9 @@ try {
   await signUp(page, carol);
   await page.getByText("No workspace yet").waitFor();
   assert.ok(!(await page.content()).includes("Acme Launch"));
+  // With a workspace of her own (without one, app pages send her to create it first).
+  await createWorkspace(page, "Carol's Corner");
+  assert.ok(!(await workspaceNames(page)).includes("Acme Launch"));
   assert.equal((await page.goto(campaignUrl)).status(), 404, "a non-member gets a 404");
   console.log("ok isolation-after-invite");
 
@@ -417,9 +424,7 @@ try {
   await page.getByLabel("New password", { exact: true }).fill(bob.password);
   await page.getByLabel("Confirm new password").fill("something-else-789");
   await page.getByRole("button", { name: "Set password" }).click();
-  const confirmError = page.locator("#" + (await page.getByLabel("Confirm new password").getAttribute("aria-describedby")).split(" ")[0]);
-  await confirmError.waitFor();
-  assert.match(await confirmError.innerText(), /\S/);
+  assert.match(await fieldError(page, page.getByLabel("Confirm new password")), /\S/);
   await snap(page, "reset-password-confirm");
   await page.getByLabel("New password", { exact: true }).fill(bob.password);
   await page.getByLabel("Confirm new password").fill(bob.password);
