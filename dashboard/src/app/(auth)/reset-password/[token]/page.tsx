@@ -28,7 +28,7 @@ export default async function ConfirmResetPage({ params }: { params: Promise<{ t
       <CardContent className="grid gap-4">
         <ActionForm
           action={confirmReset}
-          label="New password"
+          label="Set a new password"
           done={
             <Link href="/sign-in" className={buttonVariants({ className: "justify-self-start" })}>
               Sign in
