@@ -2,10 +2,15 @@
 // (DASHBOARD_URL) and a running gtm-wizard server (CAIRN_URL). Selects by role and label only.
 // Walks: guest redirect, sign up (with a server field error first), workspace, provider key,
 // campaign with metrics and verdicts, the AI coach streaming a reply, sign out, and a second
-// user who sees none of it. Every page is screenshotted (light, dark, 360 px) into SHOT_DIR and
+// user who sees none of it; then members: an invite by email that the second user accepts by
+// verifying their address (the link read from a real SMTP receiver), a third user who still
+// sees nothing, role change, removal, the last owner kept; password reset through the mailed
+// link; OAuth2 sign-in (popup) against a fake OIDC provider, which also accepts an invite. Every page is screenshotted (light, dark, 360 px) into SHOT_DIR and
 // checked with axe (no serious or critical violation). Prints "ok <step>" lines the Rust test
 // asserts on, and "measure <name> <value>" lines for the README.
 //   FAKE_LLM_URL: base URL of the fake provider (OpenAI format) for the key and the coach.
+//   SU_EMAIL / SU_PASSWORD: a superuser of CAIRN_URL, to point its mailer at the test's SMTP
+//     receiver, its appURL (the mail links) at DASHBOARD_URL, and `users` at the fake OIDC.
 //   SKIP_COACH=1 / SKIP_ANALYZE=1: leave out the parts that need the hook module's routes.
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
@@ -13,17 +18,49 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
+import { startFakeOidc } from "./support/fake-oidc.mjs";
+import { linkIn, startMailbox } from "./support/mailbox.mjs";
+
 const app = process.env.DASHBOARD_URL;
+const cairn = process.env.CAIRN_URL;
 const shots = process.env.SHOT_DIR;
 const fakeLlm = process.env.FAKE_LLM_URL ?? "http://127.0.0.1:9/v1";
 const skipCoach = process.env.SKIP_COACH === "1";
 const skipAnalyze = process.env.SKIP_ANALYZE === "1";
-assert.ok(app && shots, "DASHBOARD_URL and SHOT_DIR are required");
+assert.ok(app && shots && cairn, "DASHBOARD_URL, CAIRN_URL and SHOT_DIR are required");
+assert.ok(process.env.SU_EMAIL && process.env.SU_PASSWORD, "SU_EMAIL and SU_PASSWORD are required");
 mkdirSync(shots, { recursive: true });
 
 const run = Date.now().toString(36);
 const alice = { name: "Alice Founder", email: `alice-${run}@example.com`, password: "alice-password-123" };
 const bob = { name: "Bob Other", email: `bob-${run}@example.com`, password: "bob-password-123" };
+const carol = { name: "Carol Outsider", email: `carol-${run}@example.com`, password: "carol-password-123" };
+const olivia = { name: "Olivia OAuth", email: `olivia-${run}@example.com` };
+
+/** A JSON call to Cairn as the superuser (test setup only; the dashboard itself uses its SDK). */
+async function api(method, path, body, token) {
+  const res = await fetch(cairn + path, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: token } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => null);
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+// The server's mail goes to a real SMTP receiver, its links to this dashboard, and `users`
+// signs in with a fake OIDC provider, all configured through the API as an operator would.
+const mailbox = await startMailbox();
+const oidc = await startFakeOidc({ clientId: "gtm-dashboard", clientSecret: `oidc-secret-${run}` });
+{
+  const { token } = await api("POST", "/api/collections/_superusers/auth-with-password", { identity: process.env.SU_EMAIL, password: process.env.SU_PASSWORD });
+  await api("PATCH", "/api/settings", {
+    meta: { appName: "GTM Wizard", appURL: app, senderName: "GTM Wizard", senderAddress: "coach@gtm.test" },
+    smtp: { enabled: true, host: "127.0.0.1", port: mailbox.port },
+  }, token);
+  await api("PATCH", "/api/collections/users", { oauth2: { enabled: true, providers: [oidc.config] } }, token);
+}
 const SECRET_KEY = `sk-test-${run}-SECRETT123`;
 
 const browser = await chromium.launch({
@@ -88,6 +125,36 @@ async function signUp(page, user) {
   await page.getByRole("heading", { name: "Workspaces", level: 1 }).waitFor();
 }
 
+/** The server's error shown under `input` (waits for the field to be marked invalid). */
+async function fieldError(page, input) {
+  await input.and(page.locator('[aria-invalid="true"]')).waitFor();
+  const el = page.locator("#" + (await input.getAttribute("aria-describedby")).split(" ")[0]);
+  await el.waitFor();
+  return el.innerText();
+}
+
+async function signIn(page, user) {
+  await page.goto(app + "/sign-in");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+}
+
+async function signOut(page) {
+  await page.goto(app + "/workspaces");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign in" }).waitFor();
+}
+
+/** The names on the Workspaces page's list of the user's workspaces. */
+async function workspaceNames(page) {
+  await page.goto(app + "/workspaces");
+  await page.getByRole("heading", { name: "Workspaces", level: 1 }).waitFor();
+  const names = page.getByRole("list", { name: "Your workspaces" }).getByRole("listitem").locator(":scope > span:first-child");
+  return (await names.allInnerTexts()).map((t) => t.trim());
+}
+
 async function createWorkspace(page, name) {
   await page.getByLabel("Workspace name").fill(name);
   await page.getByRole("button", { name: "Create workspace" }).click();
@@ -119,9 +186,7 @@ try {
   await page.getByLabel("Email").fill(alice.email);
   await page.getByLabel("Password").fill("short");
   await page.getByRole("button", { name: "Create account" }).click();
-  const pwError = page.locator("#" + (await page.getByLabel("Password").getAttribute("aria-describedby")).split(" ")[0]);
-  await pwError.waitFor();
-  assert.match(await pwError.innerText(), /\S/);
+  assert.match(await fieldError(page, page.getByLabel("Password")), /\S/);
   assert.equal(await page.getByLabel("Email").inputValue(), alice.email, "values survive a failed attempt");
   await snap(page, "sign-up-error");
   await signUp(page, alice);
@@ -230,7 +295,7 @@ try {
       new MutationObserver(seen).observe(logEl, { subtree: true, childList: true, characterData: true });
     });
     await page.evaluate(() => { window.__sentAt = performance.now(); });
-    await page.getByRole("button", { name: "Send" }).click();
+    await page.getByRole("button", { name: "Send", exact: true }).click();
     await log.locator('[data-role="assistant"][data-status="done"]').waitFor({ timeout: 30000 });
     const { states, firstMs } = await page.evaluate(() => ({ states: window.__states, firstMs: window.__firstAt - window.__sentAt }));
     const final = states[states.length - 1];
@@ -265,6 +330,129 @@ try {
   await page.getByRole("heading", { name: /not found/i }).waitFor();
   await snap(page, "not-found");
   console.log("ok isolation");
+
+  // Members: Alice invites Bob by email. Bob's pending invite does nothing until he verifies
+  // the address (anyone can sign up with any email); the verification link from the mail
+  // makes him a member, in the same transaction as `verified`.
+  await signOut(page);
+  await signIn(page, alice);
+  await page.goto(app + "/workspaces");
+  await page.getByRole("heading", { name: "Members of Acme Launch" }).waitFor();
+  const invite = page.getByRole("form", { name: "Invite by email" });
+  await invite.getByLabel("Email address").fill("not-an-email");
+  await invite.getByRole("button", { name: "Send invite" }).click();
+  assert.match(await fieldError(page, invite.getByLabel("Email address")), /valid email/i, "the server's field error sits next to the field");
+  await invite.getByLabel("Email address").fill(bob.email);
+  await invite.getByLabel("Invite as").selectOption("member");
+  await invite.getByRole("button", { name: "Send invite" }).click();
+  await invite.getByRole("status").filter({ hasText: `Invitation sent to ${bob.email}` }).waitFor();
+  await page.getByRole("region", { name: "Pending invitations" }).getByText(bob.email).waitFor();
+  await invite.getByLabel("Email address").fill(olivia.email);
+  await invite.getByRole("button", { name: "Send invite" }).click();
+  await invite.getByRole("status").filter({ hasText: `Invitation sent to ${olivia.email}` }).waitFor();
+  const inviteMail = await mailbox.waitFor(bob.email, /invited you to Acme Launch/);
+  assert.equal(linkIn(inviteMail, app), `${app}/workspaces`, "the invitation links to the dashboard");
+  await snap(page, "workspaces-members");
+  console.log("ok invite");
+
+  await signOut(page);
+  await signIn(page, bob);
+  assert.ok(!(await workspaceNames(page)).includes("Acme Launch"), "an unverified address joins nothing");
+  await page.getByRole("button", { name: "Send verification email" }).click();
+  await page.getByRole("status").filter({ hasText: "verification link is on its way" }).waitFor();
+  const verifyMail = await mailbox.waitFor(bob.email, /Verify your/);
+  const verifyLink = linkIn(verifyMail, `${app}/verify-email/`);
+  await page.goto(verifyLink);
+  await page.getByRole("heading", { name: "Verify your email", level: 1 }).waitFor();
+  await snap(page, "verify-email");
+  await page.getByRole("button", { name: "Verify email" }).click();
+  await page.getByRole("status").filter({ hasText: "Your email is verified" }).waitFor();
+  await page.getByRole("link", { name: "Go to your workspaces" }).click();
+  await page.getByRole("heading", { name: "Workspaces", level: 1 }).waitFor();
+  assert.ok((await workspaceNames(page)).includes("Acme Launch"), "the verified invitee is a member");
+  assert.equal(await page.getByRole("region", { name: "Email verification" }).count(), 0, "no verify banner once verified");
+  await page.getByLabel("Workspace", { exact: true }).selectOption({ label: "Acme Launch" });
+  await page.getByRole("button", { name: "Switch" }).click();
+  await page.getByRole("link", { name: "EU fintech CTOs" }).waitFor();
+  await page.goto(app + "/workspaces");
+  await page.getByRole("row").filter({ hasText: bob.name }).filter({ hasText: "(you)" }).filter({ hasText: "member" }).waitFor();
+  assert.equal(await page.getByRole("form", { name: "Invite by email" }).count(), 0, "members do not invite");
+  console.log("ok verify");
+
+  // Someone who was never invited still sees nothing of it.
+  await signOut(page);
+  await signUp(page, carol);
+  await page.getByText("No workspace yet").waitFor();
+  assert.ok(!(await page.content()).includes("Acme Launch"));
+  // With a workspace of her own (without one, app pages send her to create it first).
+  await createWorkspace(page, "Carol's Corner");
+  assert.ok(!(await workspaceNames(page)).includes("Acme Launch"));
+  assert.equal((await page.goto(campaignUrl)).status(), 404, "a non-member gets a 404");
+  console.log("ok isolation-after-invite");
+
+  // Roles: Alice makes Bob an admin, then removes him; she cannot leave as the last owner.
+  await signOut(page);
+  await signIn(page, alice);
+  await page.goto(app + "/workspaces");
+  const bobRole = page.getByRole("form", { name: `Role of ${bob.name}` });
+  await bobRole.getByLabel("Role").selectOption("admin");
+  await bobRole.getByRole("button", { name: "Change role" }).click();
+  await bobRole.getByRole("status").filter({ hasText: "Role changed" }).waitFor();
+  await page.reload();
+  await page.getByRole("row").filter({ hasText: bob.name }).filter({ hasText: "admin" }).waitFor();
+  await page.getByRole("form", { name: "Leave workspace" }).getByRole("button", { name: "Leave" }).click();
+  await page.getByRole("form", { name: "Leave workspace" }).getByRole("alert").filter({ hasText: "needs an owner" }).waitFor();
+  await page.getByRole("form", { name: `Remove ${bob.name}` }).getByRole("button", { name: "Remove" }).click();
+  await page.getByRole("form", { name: `Remove ${bob.name}` }).waitFor({ state: "detached" });
+  await page.reload();
+  assert.equal(await page.getByRole("row").filter({ hasText: bob.name }).count(), 0, "Bob is no longer listed");
+  await signOut(page);
+  await signIn(page, bob);
+  assert.ok(!(await workspaceNames(page)).includes("Acme Launch"), "a removed member loses access");
+  console.log("ok roles");
+
+  // Reset password through the mailed link, with the server's field error first.
+  await signOut(page);
+  await page.goto(app + "/reset-password");
+  await page.getByLabel("Email").fill(bob.email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await page.getByRole("status").filter({ hasText: "reset link is on its way" }).waitFor();
+  const resetLink = linkIn(await mailbox.waitFor(bob.email, /Reset your/), `${app}/reset-password/`);
+  await page.goto(resetLink);
+  await page.getByRole("heading", { name: "Choose a new password", level: 1 }).waitFor();
+  bob.password = "bob-new-password-456";
+  await page.getByLabel("New password", { exact: true }).fill(bob.password);
+  await page.getByLabel("Confirm new password").fill("something-else-789");
+  await page.getByRole("button", { name: "Set password" }).click();
+  assert.match(await fieldError(page, page.getByLabel("Confirm new password")), /\S/);
+  await snap(page, "reset-password-confirm");
+  await page.getByLabel("New password", { exact: true }).fill(bob.password);
+  await page.getByLabel("Confirm new password").fill(bob.password);
+  await page.getByRole("button", { name: "Set password" }).click();
+  await page.getByRole("status").filter({ hasText: "Password changed" }).waitFor();
+  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.getByLabel("Email").fill(bob.email);
+  await page.getByLabel("Password").fill("bob-password-123");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("alert").filter({ hasText: "Wrong email or password." }).waitFor();
+  await signIn(page, bob);
+  console.log("ok reset");
+
+  // OAuth2: "Continue with Local OIDC" opens the provider in a popup; its user (a verified
+  // email Alice invited) is created, signed in, and already a member of Acme Launch.
+  await signOut(page);
+  oidc.provider.user = { sub: `oidc-${run}`, name: olivia.name, email: olivia.email, email_verified: true };
+  const [popup] = await Promise.all([
+    page.waitForEvent("popup"),
+    page.getByRole("button", { name: "Continue with Local OIDC" }).click(),
+  ]);
+  await popup.waitForEvent("close", { timeout: 20000 }).catch(() => undefined);
+  await page.getByRole("button", { name: "Sign out" }).waitFor({ timeout: 20000 });
+  assert.deepEqual(oidc.provider.refusals, [], "the token exchange was accepted");
+  assert.ok((await workspaceNames(page)).includes("Acme Launch"), "the OAuth2 user's invite was accepted");
+  assert.match(await page.locator("header").innerText(), /Olivia OAuth/);
+  assert.equal(await page.getByRole("region", { name: "Email verification" }).count(), 0, "the provider's verified email counts");
+  console.log("ok oauth2");
   await ctx.close();
 } catch (err) {
   // What the browser showed when a step failed, for the person reading the log.
@@ -272,6 +460,8 @@ try {
   throw err;
 } finally {
   await browser.close();
+  await mailbox.close();
+  await oidc.close();
 }
 if (axeFailures.length) {
   console.error(axeFailures.join("\n"));

@@ -6,12 +6,20 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 import { AuthStore, cookieAuth, type CookieJar } from "@/cairn";
+import { cairnUrl } from "@/lib/config";
 
-const PUBLIC = ["/sign-in", "/sign-up", "/reset-password"];
+const PUBLIC = ["/sign-in", "/sign-up", "/reset-password", "/verify-email"];
+/** Public pages a signed-in user may open too (links from mails). */
+const ANYONE = ["/reset-password", "/verify-email"];
 
 export function proxy(request: NextRequest) {
   const store = new AuthStore(cookieAuth(request.cookies as unknown as CookieJar));
   const path = request.nextUrl.pathname;
+  if (path === "/_" || path.startsWith("/_/")) {
+    // Cairn's console lives on the API server. Mail links of PocketBase's default templates
+    // (superusers') point at {APP_URL}/_/#/…; browsers keep the #fragment across a redirect.
+    return NextResponse.redirect(new URL(path + request.nextUrl.search, cairnUrl()));
+  }
   const isPublic = PUBLIC.some((p) => path === p || path.startsWith(p + "/"));
   if (!store.isValid && !isPublic) {
     const to = request.nextUrl.clone();
@@ -19,7 +27,7 @@ export function proxy(request: NextRequest) {
     to.search = path === "/" ? "" : `?next=${encodeURIComponent(path + request.nextUrl.search)}`;
     return NextResponse.redirect(to);
   }
-  if (store.isValid && isPublic && !path.startsWith("/reset-password")) {
+  if (store.isValid && isPublic && !ANYONE.some((p) => path === p || path.startsWith(p + "/"))) {
     const to = request.nextUrl.clone();
     to.pathname = "/";
     to.search = "";

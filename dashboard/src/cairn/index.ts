@@ -518,6 +518,7 @@ export interface ProviderKeysUpdate {
 /** Relations of `users` that `expand` can fill. */
 export interface UsersExpand {
   conversations_via_user?: ConversationsRecord[];
+  workspace_invites_via_invited_by?: WorkspaceInvitesRecord[];
   workspace_members_via_user?: WorkspaceMembersRecord[];
   workspaces_via_owner?: WorkspacesRecord[];
 }
@@ -561,6 +562,46 @@ export interface UsersUpdate {
   avatar?: File | Blob;
 }
 
+/** Relations of `workspace_invites` that `expand` can fill. */
+export interface WorkspaceInvitesExpand {
+  workspace?: WorkspacesRecord;
+  invited_by?: UsersRecord;
+}
+
+/** A record of the base collection `workspace_invites` as the server returns it. */
+export interface WorkspaceInvitesRecord {
+  collectionId: "pbc_1830263421";
+  collectionName: "workspace_invites";
+  id: string;
+  workspace: string;
+  email: string;
+  role: "owner" | "admin" | "member" | "";
+  invited_by: string;
+  status: "pending" | "accepted" | "";
+  created: string;
+  updated: string;
+  expand?: WorkspaceInvitesExpand;
+}
+
+/** The body of a create in `workspace_invites`. */
+export interface WorkspaceInvitesCreate {
+  id?: string;
+  workspace: string;
+  email: string;
+  role: "owner" | "admin" | "member";
+  invited_by?: string;
+  status: "pending" | "accepted";
+}
+
+/** The body of an update in `workspace_invites`: every field optional, plus modifiers. */
+export interface WorkspaceInvitesUpdate {
+  workspace?: string;
+  email?: string;
+  role?: "owner" | "admin" | "member";
+  invited_by?: string;
+  status?: "pending" | "accepted";
+}
+
 /** Relations of `workspace_members` that `expand` can fill. */
 export interface WorkspaceMembersExpand {
   workspace?: WorkspacesRecord;
@@ -601,6 +642,7 @@ export interface WorkspacesExpand {
   campaigns_via_workspace?: CampaignsRecord[];
   conversations_via_workspace?: ConversationsRecord[];
   provider_keys_via_workspace?: ProviderKeysRecord[];
+  workspace_invites_via_workspace?: WorkspaceInvitesRecord[];
   workspace_members_via_workspace?: WorkspaceMembersRecord[];
 }
 
@@ -644,6 +686,7 @@ export type Collections = {
   messages: { type: "base"; record: MessagesRecord; create: MessagesCreate; update: MessagesUpdate };
   provider_keys: { type: "base"; record: ProviderKeysRecord; create: ProviderKeysCreate; update: ProviderKeysUpdate };
   users: { type: "auth"; record: UsersRecord; create: UsersCreate; update: UsersUpdate };
+  workspace_invites: { type: "base"; record: WorkspaceInvitesRecord; create: WorkspaceInvitesCreate; update: WorkspaceInvitesUpdate };
   workspace_members: { type: "base"; record: WorkspaceMembersRecord; create: WorkspaceMembersCreate; update: WorkspaceMembersUpdate };
   workspaces: { type: "base"; record: WorkspacesRecord; create: WorkspacesCreate; update: WorkspacesUpdate };
 };

@@ -9,6 +9,8 @@ export interface FormState {
   error?: string;
   fields?: Record<string, string>;
   values?: Record<string, string>;
+  /** The action's work is finished (a one-time form hides itself). */
+  done?: boolean;
 }
 
 export const emptyForm: FormState = {};

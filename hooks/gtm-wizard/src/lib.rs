@@ -6,6 +6,8 @@
 //!   job queued with each user message.
 //! - [`coach`] and [`context`]: the job that streams the provider's answer into the reply.
 //! - [`routes`]: `/api/gtm/…` (analyze a campaign, test a key, retry a reply).
+//! - [`invites`]: invite by email (route, mail), pending invites becoming memberships once the
+//!   address is verified, and the last owner kept.
 //! - [`digest`]: the weekly digest mail (cron).
 //! - Pure parts: [`providers`] (OpenAI, Anthropic, Ollama streaming clients), [`pricing`],
 //!   [`analyze`], [`prompt`], [`key_hint`]; [`seed`] data.
@@ -14,6 +16,7 @@ pub mod analyze;
 pub mod coach;
 pub mod context;
 pub mod digest;
+pub mod invites;
 pub mod key_hint;
 pub mod pricing;
 pub mod prompt;
@@ -50,6 +53,8 @@ impl cairn::Module for GtmWizard {
     fn register(&self, ext: &cairn::Extensions) -> anyhow::Result<()> {
         record_hooks::register(&ext.hooks, ext.core.clone());
         routes::register(&ext.routes);
+        invites::register_hooks(&ext.hooks, ext.core.clone());
+        invites::register_routes(&ext.routes);
         ext.jobs.handle(
             coach::JOB,
             JobOptions {

@@ -4,7 +4,8 @@
 //! - `POST /api/gtm/provider-keys/{id}/test` → `{"ok": true}` or `{"ok": false, "error": …}`
 //!   after the cheapest authenticated provider call (owners and admins);
 //! - `POST /api/gtm/messages/{id}/retry` → queues the coach again for a reply that ended in
-//!   `error` (`{"job": id}`).
+//!   `error` (`{"job": id}`);
+//! - `POST /api/gtm/workspaces/{id}/invites` → [`crate::invites`].
 
 use std::sync::Arc;
 
@@ -17,8 +18,12 @@ use serde_json::json;
 
 use crate::{coach, context, providers};
 
-/// The requester's role in `workspace`, if a member.
-async fn role(core: &Arc<Core>, workspace: &str, user: &str) -> Result<Option<String>, ApiError> {
+/// `user`'s role in `workspace`, if a member.
+pub(crate) async fn role_in(
+    core: &Arc<Core>,
+    workspace: &str,
+    user: &str,
+) -> Result<Option<String>, ApiError> {
     let filter = server::filter(
         "workspace = {:w} && user = {:u}",
         &[("w", json!(workspace)), ("u", json!(user))],
@@ -43,7 +48,7 @@ async fn member_record(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let workspace = workspace_of(&record).await?;
-    let role = role(&req.core, &workspace, &user)
+    let role = role_in(&req.core, &workspace, &user)
         .await?
         .ok_or_else(ApiError::not_found)?;
     Ok((record, role))

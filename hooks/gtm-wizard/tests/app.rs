@@ -614,3 +614,211 @@ async fn the_weekly_digest_mails_owners_their_campaigns_against_benchmarks() {
         "{body}"
     );
 }
+
+/// Signs in as the app's superuser and points its mailer at `smtp_port` and its mail links
+/// (`meta.appURL`) at a dashboard URL.
+async fn superuser_with_mail(base: &str, smtp_port: u16) -> Client {
+    let mut su = Client::user(base, "su-helper@example.com").await;
+    let (s, b) = su
+        .post(
+            "/api/collections/_superusers/auth-with-password",
+            json!({"identity": support::app_process::SU_EMAIL, "password": support::app_process::SU_PASSWORD}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    su.token = b["token"].as_str().expect("token").to_string();
+    let (s, b) = su
+        .send(
+            reqwest::Method::PATCH,
+            "/api/settings",
+            Some(json!({
+                "smtp": {"enabled": true, "host": "127.0.0.1", "port": smtp_port},
+                "meta": {"appName": "GTM Wizard", "appURL": "http://dash.test/",
+                         "senderName": "GTM Wizard", "senderAddress": "coach@gtm.test"}
+            })),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    su
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invites_by_email_become_memberships_once_the_address_is_verified() {
+    let mail = smtp::SmtpServer::start().await;
+    let (_tmp, app) = start_app();
+    let _su = superuser_with_mail(&app.base, mail.port).await;
+    let owner = Client::user(&app.base, "owner@example.com").await;
+    let invitee = Client::user(&app.base, "invitee@example.com").await;
+    let stranger = Client::user(&app.base, "stranger@example.com").await;
+    let (s, b) = owner
+        .post(
+            "/api/collections/workspaces/records",
+            json!({"name": "Acme <Launch>", "owner": owner.user_id}),
+        )
+        .await;
+    let ws = Client::id(s, &b);
+    let route = format!("/api/gtm/workspaces/{ws}/invites");
+
+    // Bad input: PocketBase's 400 with the wrong fields named.
+    let (s, b) = owner.post(&route, json!({})).await;
+    assert_eq!(s, 400, "{b}");
+    assert_eq!(b["data"]["email"]["code"], "validation_required", "{b}");
+    assert_eq!(b["data"]["role"]["code"], "validation_required", "{b}");
+    let (s, b) = owner
+        .post(&route, json!({"email": "nope", "role": "boss"}))
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(b["data"]["email"]["code"], "validation_is_email", "{b}");
+    assert_eq!(b["data"]["role"]["code"], "validation_invalid_value", "{b}");
+    let (s, b) = owner
+        .post(&route, json!({"email": "OWNER@example.com", "role": "member"}))
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(b["data"]["email"]["code"], "validation_already_member", "{b}");
+    // Only the workspace's owners and admins: anyone else gets 404, a guest 401.
+    let (s, _) = stranger
+        .post(&route, json!({"email": "x@example.com", "role": "member"}))
+        .await;
+    assert_eq!(s, 404);
+    let (s, _) = owner
+        .post(
+            "/api/gtm/workspaces/nosuchworkspace/invites",
+            json!({"email": "x@example.com", "role": "member"}),
+        )
+        .await;
+    assert_eq!(s, 404);
+    let guest = reqwest::Client::new()
+        .post(format!("{}{route}", app.base))
+        .json(&json!({"email": "x@example.com", "role": "member"}))
+        .send()
+        .await
+        .expect("guest request");
+    assert_eq!(guest.status().as_u16(), 401);
+
+    // The invite is recorded (address lower-cased) and mailed with a link to the dashboard.
+    let (s, b) = owner
+        .post(&route, json!({"email": "Invitee@Example.com", "role": "admin"}))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(
+        (&b["email"], &b["role"], &b["status"], &b["invited_by"]),
+        (
+            &json!("invitee@example.com"),
+            &json!("admin"),
+            &json!("pending"),
+            &json!(owner.user_id)
+        )
+    );
+    let got = mail.wait_for("invitee@example.com").await;
+    assert!(got.subject().contains("invited you to"), "{}", got.subject());
+    let body = got.decoded();
+    assert!(body.contains("href=\"http://dash.test/workspaces\""), "{body}");
+    assert!(body.contains("Acme &lt;Launch&gt;"), "names are escaped: {body}");
+    // Only the workspace's managers see invites.
+    let list = "/api/collections/workspace_invites/records";
+    assert_eq!(owner.get(list).await.1["totalItems"], 1);
+    assert_eq!(stranger.get(list).await.1["totalItems"], 0);
+    assert_eq!(invitee.get(list).await.1["totalItems"], 0);
+    // Unverified, the invitee is not a member: anyone can sign up with any address.
+    let workspaces = "/api/collections/workspaces/records";
+    assert_eq!(invitee.get(workspaces).await.1["totalItems"], 0);
+
+    // Verifying the address turns the invite into a membership.
+    let (s, _) = invitee
+        .post(
+            "/api/collections/users/request-verification",
+            json!({"email": "invitee@example.com"}),
+        )
+        .await;
+    assert_eq!(s, 204);
+    let verify = mail.wait_for("invitee@example.com").await;
+    let token = verify.token_after("http://dash.test/verify-email/");
+    let (s, b) = invitee
+        .post(
+            "/api/collections/users/confirm-verification",
+            json!({"token": token}),
+        )
+        .await;
+    assert_eq!(s, 204, "{b}");
+    let (_, b) = invitee.get(workspaces).await;
+    assert_eq!(b["items"][0]["id"], json!(ws), "{b}");
+    let filter = urlencode(&format!("workspace='{ws}'&&user='{}'", invitee.user_id));
+    let (_, b) = invitee
+        .get(&format!(
+            "/api/collections/workspace_members/records?filter={filter}"
+        ))
+        .await;
+    assert_eq!(b["items"][0]["role"], "admin", "{b}");
+    let invitee_member = b["items"][0]["id"].as_str().expect("id").to_string();
+    let (_, b) = owner.get(list).await;
+    assert_eq!(b["items"][0]["status"], "accepted", "{b}");
+
+    // An admin invites, but not as owner; a verified user's invite is accepted at once.
+    let (s, b) = invitee
+        .post(&route, json!({"email": "later@example.com", "role": "owner"}))
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(b["data"]["role"]["code"], "validation_owner_only", "{b}");
+    let (s, b) = owner
+        .post(
+            "/api/collections/workspaces/records",
+            json!({"name": "Second", "owner": owner.user_id}),
+        )
+        .await;
+    let ws2 = Client::id(s, &b);
+    let (s, b) = owner
+        .post(
+            &format!("/api/gtm/workspaces/{ws2}/invites"),
+            json!({"email": "invitee@example.com", "role": "member"}),
+        )
+        .await;
+    assert_eq!((s, &b["status"]), (200, &json!("accepted")), "{b}");
+    assert_eq!(invitee.get(workspaces).await.1["totalItems"], 2);
+    // A plain member of Second cannot invite there.
+    let (s, _) = invitee
+        .post(
+            &format!("/api/gtm/workspaces/{ws2}/invites"),
+            json!({"email": "x@example.com", "role": "member"}),
+        )
+        .await;
+    assert_eq!(s, 404);
+
+    // The last owner can neither leave nor step down; with a second owner both work.
+    let filter = urlencode(&format!("workspace='{ws}'&&user='{}'", owner.user_id));
+    let (_, b) = owner
+        .get(&format!(
+            "/api/collections/workspace_members/records?filter={filter}"
+        ))
+        .await;
+    let owner_member = b["items"][0]["id"].as_str().expect("id").to_string();
+    let member_path = |id: &str| format!("/api/collections/workspace_members/records/{id}");
+    let (s, b) = owner
+        .send(reqwest::Method::DELETE, &member_path(&owner_member), None)
+        .await;
+    assert_eq!(s, 400, "{b}");
+    assert!(
+        b["message"].as_str().unwrap_or_default().contains("needs an owner"),
+        "{b}"
+    );
+    let (s, _) = owner
+        .send(
+            reqwest::Method::PATCH,
+            &member_path(&owner_member),
+            Some(json!({"role": "admin"})),
+        )
+        .await;
+    assert_eq!(s, 400);
+    let (s, b) = owner
+        .send(
+            reqwest::Method::PATCH,
+            &member_path(&invitee_member),
+            Some(json!({"role": "owner"})),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = owner
+        .send(reqwest::Method::DELETE, &member_path(&owner_member), None)
+        .await;
+    assert_eq!(s, 204, "{b}");
+    assert_eq!(owner.get(workspaces).await.1["totalItems"], 1, "only Second");
+}

@@ -30,6 +30,9 @@ fn spawn_group(cmd: &mut Command) -> Group {
     Group(cmd.process_group(0).spawn().expect("spawn"))
 }
 
+const SU_EMAIL: &str = "ops@example.com";
+const SU_PASSWORD: &str = "ops-password-123";
+
 fn free_port() -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").expect("bind");
     l.local_addr().expect("addr").port()
@@ -69,6 +72,13 @@ async fn dashboard_in_chromium_against_gtm_wizard() {
         "dashboard is not built: run ./scripts/test.sh (or `cd dashboard && npm ci && npm run build`)"
     );
     let dir = tempfile::tempdir().expect("temp dir");
+    let su = Command::new(gtm_wizard_bin())
+        .args(["superuser", "upsert", SU_EMAIL, SU_PASSWORD, "--dir"])
+        .arg(dir.path())
+        .env("CAIRN_ENCRYPTION_KEY", "0123456789abcdef0123456789abcdef")
+        .output()
+        .expect("gtm-wizard superuser upsert");
+    assert!(su.status.success(), "superuser upsert: {su:?}");
     let api_port = free_port();
     let api = format!("127.0.0.1:{api_port}");
     let _server = spawn_group(
@@ -125,6 +135,12 @@ async fn dashboard_in_chromium_against_gtm_wizard() {
         "analyze",
         "coach",
         "isolation",
+        "invite",
+        "verify",
+        "isolation-after-invite",
+        "roles",
+        "reset",
+        "oauth2",
         "axe",
     ] {
         assert!(
@@ -152,6 +168,8 @@ fn run_e2e(
         .env("CAIRN_URL", format!("http://{api}"))
         .env("SHOT_DIR", shots)
         .env("FAKE_LLM_URL", llm_base)
+        .env("SU_EMAIL", SU_EMAIL)
+        .env("SU_PASSWORD", SU_PASSWORD)
         .output()
         .expect("node (Node.js 20+ on PATH, npm ci in dashboard/)")
 }

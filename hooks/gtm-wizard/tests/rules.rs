@@ -631,3 +631,68 @@ async fn the_schema_imports_again_without_changes_or_data_loss() {
     }
     s.stop().await;
 }
+
+#[tokio::test]
+async fn only_owners_and_admins_see_and_revoke_invites_and_members_may_leave() {
+    let s = Server::start().await;
+    let alice = s.user("alice@example.com", "Alice").await;
+    let carol = s.user("carol@example.com", "Carol").await; // member of alpha
+    let dave = s.user("dave@example.com", "Dave").await; // admin of alpha
+    let bob = s.user("bob@example.com", "Bob").await; // elsewhere
+    let wa = workspace_of(&s, &alice, "alpha").await;
+    let _wb = workspace_of(&s, &bob, "beta").await;
+    let carol_in_a = s
+        .su_create(
+            "workspace_members",
+            json!({"workspace": wa.workspace, "user": carol.0, "role": "member"}),
+        )
+        .await;
+    s.su_create(
+        "workspace_members",
+        json!({"workspace": wa.workspace, "user": dave.0, "role": "admin"}),
+    )
+    .await;
+    let invite = |email: &str| {
+        json!({"workspace": wa.workspace, "email": email, "role": "member",
+               "invited_by": alice.0, "status": "pending"})
+    };
+    let first = s.su_create("workspace_invites", invite("x@example.com")).await;
+    let second = s.su_create("workspace_invites", invite("y@example.com")).await;
+    let (a, b, c, d) = (
+        Some(alice.1.as_str()),
+        Some(bob.1.as_str()),
+        Some(carol.1.as_str()),
+        Some(dave.1.as_str()),
+    );
+    let c_name = "workspace_invites";
+    assert_eq!(ids(&s.list(c_name, a).await.body).len(), 2, "owner");
+    assert_eq!(ids(&s.list(c_name, d).await.body).len(), 2, "admin");
+    assert_eq!(ids(&s.list(c_name, c).await.body).len(), 0, "plain member");
+    assert_eq!(ids(&s.list(c_name, b).await.body).len(), 0, "outsider");
+    assert_eq!(ids(&s.list(c_name, None).await.body).len(), 0, "guest");
+    assert_eq!(s.view(c_name, &first, c).await.status, 404);
+    assert_eq!(s.view(c_name, &first, b).await.status, 404);
+    assert_eq!(s.delete(c_name, &first, c).await.status, 404);
+    assert_eq!(s.delete(c_name, &first, b).await.status, 404);
+    // Invites are written by the server's route only (it validates and mails).
+    let r = s.create(c_name, invite("z@example.com"), a).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = s.update(c_name, &first, json!({"role": "admin"}), a).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    // Owners and admins revoke.
+    assert_eq!(s.delete(c_name, &first, d).await.status, 204);
+    assert_eq!(s.delete(c_name, &second, a).await.status, 204);
+    // A plain member cannot remove others but may leave.
+    assert_eq!(
+        s.delete("workspace_members", &wa.owner_member, c)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        s.delete("workspace_members", &carol_in_a, c).await.status,
+        204
+    );
+    assert_eq!(s.view("workspaces", &wa.workspace, c).await.status, 404);
+    s.stop().await;
+}

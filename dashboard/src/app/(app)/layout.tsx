@@ -5,6 +5,7 @@ import { switchWorkspace } from "@/app/(app)/workspace-actions";
 import { CairnUrlProvider } from "@/components/cairn-url";
 import { NavLinks } from "@/components/nav-links";
 import { ThemeToggle } from "@/components/theme-toggle";
+import { VerifyBanner } from "@/components/verify-banner";
 import { Button } from "@/components/ui/button";
 import { cairnUrl } from "@/lib/config";
 import { session } from "@/lib/session";
@@ -57,6 +58,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         </nav>
       </header>
       <main id="main" className="mx-auto grid max-w-6xl grid-cols-1 gap-6 px-4 py-6">
+        {user.verified ? null : <VerifyBanner email={user.email ?? ""} />}
         {children}
       </main>
     </CairnUrlProvider>

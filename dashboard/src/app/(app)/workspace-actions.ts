@@ -1,5 +1,5 @@
 "use server";
-/** Workspaces: create, switch (a cookie), members (invite, change role, remove). */
+/** Workspaces: create, switch (a cookie), members (invite by email, change role, remove, leave). */
 import { cookies } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
@@ -60,20 +60,34 @@ function role(form: FormData): Role {
 }
 
 /**
- * Adds a member by their user id. NOTE: the rules let a user read only themselves and people
- * who share a workspace with them, so an email cannot be resolved to a user from here; that
- * needs a server-side invite route. The member page shows each user their id to share.
+ * Invites someone by email (`POST /api/gtm/workspaces/{id}/invites`, owners and admins): the
+ * server mails them, and the invite becomes a membership once they have verified that address.
  */
-export async function addMember(_prev: FormState, form: FormData): Promise<FormState> {
+export async function inviteMember(_prev: FormState, form: FormData): Promise<FormState> {
   const values = formValues(form);
   const client = await serverClient();
+  const email = str(form, "email");
   try {
-    await client.collection("workspace_members").create({ workspace: str(form, "workspace"), user: str(form, "user"), role: role(form) });
+    await client.send(`/api/gtm/workspaces/${encodeURIComponent(str(form, "workspace"))}/invites`, {
+      method: "POST",
+      body: { email, role: role(form) },
+    });
   } catch (err) {
     return fromError(err, values);
   }
   revalidatePath("/workspaces");
-  return { ok: "Member added." };
+  return { ok: `Invitation sent to ${email}.` };
+}
+
+export async function revokeInvite(_prev: FormState, form: FormData): Promise<FormState> {
+  const client = await serverClient();
+  try {
+    await client.collection("workspace_invites").delete(str(form, "id"));
+  } catch (err) {
+    return fromError(err);
+  }
+  revalidatePath("/workspaces");
+  return { ok: "Invitation revoked." };
 }
 
 export async function changeRole(_prev: FormState, form: FormData): Promise<FormState> {
@@ -96,4 +110,17 @@ export async function removeMember(_prev: FormState, form: FormData): Promise<Fo
   }
   revalidatePath("/workspaces");
   return { ok: "Member removed." };
+}
+
+/** Leaves the current workspace (refused for its last owner). */
+export async function leaveWorkspace(_prev: FormState, form: FormData): Promise<FormState> {
+  const client = await serverClient();
+  try {
+    await client.collection("workspace_members").delete(str(form, "id"));
+  } catch (err) {
+    return fromError(err);
+  }
+  (await cookies()).delete(WORKSPACE_COOKIE);
+  revalidatePath("/", "layout");
+  redirect("/workspaces");
 }

@@ -67,15 +67,50 @@ export async function requestReset(_prev: FormState, form: FormData): Promise<Fo
   return { ok: `If ${email} has an account, a reset link is on its way.`, values };
 }
 
+/** The mailed link's token + the new password, twice (the server checks that they match). */
 export async function confirmReset(_prev: FormState, form: FormData): Promise<FormState> {
   const password = String(form.get("password") ?? "");
+  const passwordConfirm = String(form.get("passwordConfirm") ?? "");
   const client = await serverClient();
   try {
-    await client.collection("users").confirmPasswordReset(str(form, "token"), password, password);
+    await client.collection("users").confirmPasswordReset(str(form, "token"), password, passwordConfirm);
+  } catch (err) {
+    const state = fromError(err);
+    // The token is not a field the person can fix: say so at the top.
+    const tokenError = state.fields?.["token"];
+    return tokenError ? { ...state, error: `This reset link no longer works (${tokenError}) Ask for a new one.` } : state;
+  }
+  return { ok: "Password changed. You can sign in with it now.", done: true };
+}
+
+/** Marks the address of the mailed link's token verified, then refreshes the session's copy. */
+export async function confirmVerification(_prev: FormState, form: FormData): Promise<FormState> {
+  const client = await serverClient();
+  try {
+    await client.collection("users").confirmVerification(str(form, "token"));
+  } catch (err) {
+    const state = fromError(err);
+    const tokenError = state.fields?.["token"];
+    return tokenError ? { ...state, error: `This verification link no longer works (${tokenError}) Ask for a new one.` } : state;
+  }
+  if (client.authStore.isValid) {
+    // The cookie holds the user record as it was at sign-in; `verified` changed.
+    await client.collection("users").authRefresh().catch(() => undefined);
+  }
+  return { ok: "Your email is verified. Workspaces you were invited to are on your Workspaces page.", done: true };
+}
+
+/** Mails the signed-in user a verification link. */
+export async function requestVerification(): Promise<FormState> {
+  const client = await serverClient();
+  const email = (client.authStore.record as { email?: unknown } | null)?.email;
+  if (typeof email !== "string" || !email) return { error: "Sign in first." };
+  try {
+    await client.collection("users").requestVerification(email);
   } catch (err) {
     return fromError(err);
   }
-  return { ok: "Password changed. You can sign in with it now." };
+  return { ok: `A verification link is on its way to ${email}.` };
 }
 
 /** Only same-site paths after sign-in (no open redirect through `?next=`). */

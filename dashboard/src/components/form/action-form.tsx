@@ -22,12 +22,15 @@ export function ActionForm({
   children,
   className,
   label,
+  done,
 }: {
   action: Action;
   children: React.ReactNode;
   className?: string;
   /** The form's accessible name (forms without one are not landmarks). */
   label?: string;
+  /** Shown instead of the fields once the action says it is `done` (one-time forms). */
+  done?: React.ReactNode;
 }) {
   const [state, formAction] = React.useActionState(action, {});
   return (
@@ -43,7 +46,7 @@ export function ActionForm({
             {state.ok}
           </p>
         ) : null}
-        {children}
+        {state.done && done !== undefined ? done : children}
       </form>
     </FormStateContext.Provider>
   );

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
-import { confirmReset, requestReset } from "@/app/(auth)/actions";
+import { requestReset } from "@/app/(auth)/actions";
 import { ActionForm } from "@/components/form/action-form";
 import { Field } from "@/components/form/field";
 import { SubmitButton } from "@/components/form/submit-button";
@@ -9,30 +9,21 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 
 export const metadata: Metadata = { title: "Reset password" };
 
-/** Without `?token=`: ask for the mail. With it (the link in the mail): set a new password. */
-export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<{ token?: string }> }) {
-  const { token } = await searchParams;
+/** Asks for the reset mail; its link opens `/reset-password/{token}`. */
+export default function ResetPasswordPage() {
   return (
     <Card>
       <CardHeader>
         <CardTitle>
           <h1>Reset your password</h1>
         </CardTitle>
-        <CardDescription>{token ? "Choose a new password." : "We will mail you a link to choose a new one."}</CardDescription>
+        <CardDescription>We will mail you a link to choose a new one.</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
-        {token ? (
-          <ActionForm action={confirmReset} label="New password">
-            <input type="hidden" name="token" value={token} />
-            <Field name="password" label="Password" type="password" autoComplete="new-password" required />
-            <SubmitButton>Set password</SubmitButton>
-          </ActionForm>
-        ) : (
-          <ActionForm action={requestReset} label="Reset password">
-            <Field name="email" label="Email" type="email" autoComplete="email" required />
-            <SubmitButton>Send reset link</SubmitButton>
-          </ActionForm>
-        )}
+        <ActionForm action={requestReset} label="Reset password">
+          <Field name="email" label="Email" type="email" autoComplete="email" required />
+          <SubmitButton>Send reset link</SubmitButton>
+        </ActionForm>
         <p className="text-sm text-muted-foreground">
           <Link className="underline underline-offset-4" href="/sign-in">
             Back to sign in
