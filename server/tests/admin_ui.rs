@@ -177,6 +177,11 @@ fn console_installer() {
         "ok installer shows field errors",
         "ok installer created the first superuser",
         "ok installer link is single-use",
+    ] {
+        assert!(stdout.contains(step), "missing {step:?} in:\n{stdout}");
+    }
+}
+
 #[test]
 fn console_schema() {
     let stdout = run_console_script("schema.mjs");
@@ -197,6 +202,9 @@ fn console_schema() {
         "ok looks narrow",
     ] {
         assert!(stdout.contains(step), "missing {step:?} in:\n{stdout}");
+    }
+}
+
 #[test]
 fn console_records() {
     let stdout = run_console_script("records.mjs");
@@ -218,6 +226,9 @@ fn console_records() {
         "looks dark",
         "looks narrow",
     ] {
-        assert!(stdout.contains(&format!("ok {step}\n")), "missing ok {step}\n{stdout}");
+        assert!(
+            stdout.contains(&format!("ok {step}\n")),
+            "missing ok {step}\n{stdout}"
+        );
     }
 }

@@ -115,7 +115,10 @@ async fn console_assets_are_gzipped_when_accepted() {
         .await
         .expect("sent");
     assert_eq!(header(&gz, "content-encoding"), "gzip");
-    assert_eq!(header(&gz, "content-type"), "text/javascript; charset=utf-8");
+    assert_eq!(
+        header(&gz, "content-type"),
+        "text/javascript; charset=utf-8"
+    );
     let zipped = gz.bytes().await.expect("body").len();
     assert!(zipped * 2 < plain, "gzip {zipped} vs plain {plain}");
     s.stop().await;

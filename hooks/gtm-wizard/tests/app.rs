@@ -671,10 +671,16 @@ async fn invites_by_email_become_memberships_once_the_address_is_verified() {
     assert_eq!(b["data"]["email"]["code"], "validation_is_email", "{b}");
     assert_eq!(b["data"]["role"]["code"], "validation_invalid_value", "{b}");
     let (s, b) = owner
-        .post(&route, json!({"email": "OWNER@example.com", "role": "member"}))
+        .post(
+            &route,
+            json!({"email": "OWNER@example.com", "role": "member"}),
+        )
         .await;
     assert_eq!(s, 400);
-    assert_eq!(b["data"]["email"]["code"], "validation_already_member", "{b}");
+    assert_eq!(
+        b["data"]["email"]["code"], "validation_already_member",
+        "{b}"
+    );
     // Only the workspace's owners and admins: anyone else gets 404, a guest 401.
     let (s, _) = stranger
         .post(&route, json!({"email": "x@example.com", "role": "member"}))
@@ -697,7 +703,10 @@ async fn invites_by_email_become_memberships_once_the_address_is_verified() {
 
     // The invite is recorded (address lower-cased) and mailed with a link to the dashboard.
     let (s, b) = owner
-        .post(&route, json!({"email": "Invitee@Example.com", "role": "admin"}))
+        .post(
+            &route,
+            json!({"email": "Invitee@Example.com", "role": "admin"}),
+        )
         .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(
@@ -710,10 +719,20 @@ async fn invites_by_email_become_memberships_once_the_address_is_verified() {
         )
     );
     let got = mail.wait_for("invitee@example.com").await;
-    assert!(got.subject().contains("invited you to"), "{}", got.subject());
+    assert!(
+        got.subject().contains("invited you to"),
+        "{}",
+        got.subject()
+    );
     let body = got.decoded();
-    assert!(body.contains("href=\"http://dash.test/workspaces\""), "{body}");
-    assert!(body.contains("Acme &lt;Launch&gt;"), "names are escaped: {body}");
+    assert!(
+        body.contains("href=\"http://dash.test/workspaces\""),
+        "{body}"
+    );
+    assert!(
+        body.contains("Acme &lt;Launch&gt;"),
+        "names are escaped: {body}"
+    );
     // Only the workspace's managers see invites.
     let list = "/api/collections/workspace_invites/records";
     assert_eq!(owner.get(list).await.1["totalItems"], 1);
@@ -755,7 +774,10 @@ async fn invites_by_email_become_memberships_once_the_address_is_verified() {
 
     // An admin invites, but not as owner; a verified user's invite is accepted at once.
     let (s, b) = invitee
-        .post(&route, json!({"email": "later@example.com", "role": "owner"}))
+        .post(
+            &route,
+            json!({"email": "later@example.com", "role": "owner"}),
+        )
         .await;
     assert_eq!(s, 400);
     assert_eq!(b["data"]["role"]["code"], "validation_owner_only", "{b}");
@@ -797,7 +819,10 @@ async fn invites_by_email_become_memberships_once_the_address_is_verified() {
         .await;
     assert_eq!(s, 400, "{b}");
     assert!(
-        b["message"].as_str().unwrap_or_default().contains("needs an owner"),
+        b["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("needs an owner"),
         "{b}"
     );
     let (s, _) = owner
@@ -820,5 +845,9 @@ async fn invites_by_email_become_memberships_once_the_address_is_verified() {
         .send(reqwest::Method::DELETE, &member_path(&owner_member), None)
         .await;
     assert_eq!(s, 204, "{b}");
-    assert_eq!(owner.get(workspaces).await.1["totalItems"], 1, "only Second");
+    assert_eq!(
+        owner.get(workspaces).await.1["totalItems"],
+        1,
+        "only Second"
+    );
 }

@@ -656,8 +656,12 @@ async fn only_owners_and_admins_see_and_revoke_invites_and_members_may_leave() {
         json!({"workspace": wa.workspace, "email": email, "role": "member",
                "invited_by": alice.0, "status": "pending"})
     };
-    let first = s.su_create("workspace_invites", invite("x@example.com")).await;
-    let second = s.su_create("workspace_invites", invite("y@example.com")).await;
+    let first = s
+        .su_create("workspace_invites", invite("x@example.com"))
+        .await;
+    let second = s
+        .su_create("workspace_invites", invite("y@example.com"))
+        .await;
     let (a, b, c, d) = (
         Some(alice.1.as_str()),
         Some(bob.1.as_str()),
