@@ -7,7 +7,6 @@
 //! ```
 
 #[path = "../tests/support/fake_llm.rs"]
-#[allow(dead_code)]
 mod fake_llm;
 
 use std::io::{Read as _, Write as _};
