@@ -50,6 +50,14 @@ export async function signIn(page) {
   await page.getByRole("navigation", { name: "Collections" }).waitFor();
 }
 
+/** The collections sidebar; in the narrow layout it is folded into "Menu" off the home screen,
+ *  so the menu is opened first when the sidebar is hidden. */
+export async function sidebar(page) {
+  const nav = page.getByRole("navigation", { name: "Collections" });
+  if (!(await nav.isVisible())) await page.getByRole("button", { name: "Menu" }).click();
+  return nav;
+}
+
 /** Collects console errors (CSP violations among them) for a final assertion. */
 export function watchErrors(page) {
   const errors = [];

@@ -5,7 +5,7 @@
 // delete one; impersonate an auth record. Screenshots (light, dark, 360 px) into SHOT_DIR.
 import assert from "node:assert/strict";
 import { deflateSync, crc32 } from "node:zlib";
-import { api, base, shots, launch, looks, signIn, superuserToken, watchErrors } from "./lib.mjs";
+import { api, base, shots, launch, looks, sidebar, signIn, superuserToken, watchErrors } from "./lib.mjs";
 
 /** A real 8x8 PNG (red/blue checks), so the server can make a thumbnail of it. */
 function png() {
@@ -278,11 +278,10 @@ try {
     const p = await browser.newPage(opts);
     const errs = consoleErrors(p);
     await signIn(p);
-    const n = p.getByRole("navigation", { name: "Collections" });
-    await n.getByRole("button", { name: "notes", exact: true }).click();
+    await (await sidebar(p)).getByRole("button", { name: "notes", exact: true }).click();
     await p.getByText("No records yet").waitFor();
     await p.screenshot({ path: `${shots}/records-empty-${name}.png`, fullPage: true });
-    await n.getByRole("button", { name: "items", exact: true }).click();
+    await (await sidebar(p)).getByRole("button", { name: "items", exact: true }).click();
     await p.getByRole("row").filter({ hasText: "sample by Ada" }).waitFor();
     await p.waitForFunction(() => [...document.querySelectorAll("tbody img")].filter((i) => i.complete && i.naturalWidth > 0).length >= 2);
     await p.screenshot({ path: `${shots}/records-table-${name}.png`, fullPage: true });

@@ -5,7 +5,7 @@
 // with a preview, export then import with a diff, pin, truncate and delete with a typed name.
 // Screenshots (light, dark, 360 px) of the editor, rules, view preview and import diff.
 import assert from "node:assert/strict";
-import { api, base, shots, launch, looks, signIn, superuserToken, watchErrors } from "./lib.mjs";
+import { api, base, shots, launch, looks, sidebar, signIn, superuserToken, watchErrors } from "./lib.mjs";
 
 const token = await superuserToken();
 const users = await api("/api/collections/users", "GET", undefined, token);
@@ -23,7 +23,7 @@ const TYPES = [["text", "Plain text"], ["editor", "Rich editor"], ["number", "Nu
 const nav = (page) => page.getByRole("navigation", { name: "Collections" });
 const group = (page, name) => page.getByRole("group", { name: `Field ${name}`, exact: true });
 async function openEditor(page, name) {
-  await nav(page).getByRole("listitem").filter({ has: page.getByRole("button", { name, exact: true }) })
+  await (await sidebar(page)).getByRole("listitem").filter({ has: page.getByRole("button", { name, exact: true }) })
     .getByRole("link", { name: "Edit collection" }).click();
   await page.getByRole("heading", { name: `Edit ${name}` }).waitFor();
 }
@@ -261,7 +261,7 @@ try {
     await p.getByRole("button", { name: "Preview" }).click();
     await p.getByRole("region", { name: "View preview" }).getByRole("cell", { name: "also shown" }).waitFor();
     await p.screenshot({ path: `${shots}/schema-view-preview-${look}.png`, fullPage: true });
-    await nav(p).getByRole("link", { name: "Import / export" }).click();
+    await (await sidebar(p)).getByRole("link", { name: "Import / export" }).click();
     const list = await exportedSchema(p);
     list.push({ name: `look_${look}`, type: "base", fields: [] });
     await p.getByLabel("Schema JSON to import").fill(JSON.stringify(list.filter((c) => c.name !== "kinds_view")));

@@ -256,7 +256,12 @@ try {
     await palette.getByRole("combobox").fill("posts first");
     await palette.getByRole("option", { name: /first post/ }).waitFor();
     await palette.getByRole("combobox").press("Enter");
-    await page.getByRole("status").filter({ hasText: first.id }).waitFor();
+    // A picked record opens in the records screen's panel.
+    await page.getByRole("form", { name: "Edit record" }).getByLabel("title", { exact: true }).waitFor();
+    assert.equal(await page.getByRole("form", { name: "Edit record" }).getByLabel("title", { exact: true }).inputValue(), "first post");
+    assert.ok(page.url().includes(first.id), page.url());
+    await page.keyboard.press("Escape");
+    await page.getByRole("form", { name: "Edit record" }).waitFor({ state: "detached" });
     await page.keyboard.press("Control+k");
     await palette.getByRole("combobox").press("Escape");
     await palette.waitFor({ state: "detached" });
