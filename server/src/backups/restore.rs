@@ -10,7 +10,6 @@
 //! before the restore (and is replaced, as restoring means) or runs after it on the restored
 //! data and is kept; none is half-applied or lost after it was acknowledged.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
@@ -57,14 +56,9 @@ fn unpack(zip_path: &Path, dest: &Path) -> Result<(), BackupError> {
             std::fs::create_dir_all(parent)?;
         }
         let mut to = std::fs::File::create_new(&out)?;
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            let n = entry.read(&mut buf).map_err(invalid)?;
-            if n == 0 {
-                break;
-            }
-            std::io::Write::write_all(&mut to, &buf[..n])?;
-        }
+        // A read error here is a damaged entry (bad deflate data, wrong CRC).
+        std::io::copy(&mut entry, &mut to)
+            .map_err(|e| invalid(format!("{:?}: {e}", entry.name())))?;
     }
     Ok(())
 }

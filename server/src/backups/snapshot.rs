@@ -6,32 +6,11 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
 use zip::write::SimpleFileOptions;
 
 /// The databases a backup holds, by file name in the data dir.
 pub const DATABASES: [&str; 2] = ["data.db", "aux.db"];
-
-/// Copies the database at `src` into a new file `dst` (as of one read transaction).
-fn copy_database(src: &Path, dst: &Path) -> rusqlite::Result<()> {
-    let from = Connection::open_with_flags(
-        src,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    from.busy_timeout(Duration::from_secs(10))?;
-    let mut to = Connection::open(dst)?;
-    let backup = rusqlite::backup::Backup::new(&from, &mut to)?;
-    // All pages in one step (-1): one read transaction, so the copy is one consistent state.
-    loop {
-        match backup.step(-1)? {
-            rusqlite::backup::StepResult::Done => return Ok(()),
-            // The source is locked for a moment (a checkpoint): try again.
-            _ => std::thread::sleep(Duration::from_millis(20)),
-        }
-    }
-}
 
 /// Every regular file under `dir`, as paths relative to `base`.
 fn files_under(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -68,7 +47,8 @@ pub fn write_zip(data_dir: &Path, scratch: &Path, out: &Path) -> anyhow::Result<
         }
         let copy = scratch.join(name);
         let _ = std::fs::remove_file(&copy);
-        copy_database(&src, &copy)?;
+        // All pages in one step: one read transaction, so the copy is one consistent state.
+        crate::storage::copy_into(&src, &copy)?;
         zip.start_file(name, options)?;
         std::io::copy(&mut File::open(&copy)?, &mut zip)?;
         std::fs::remove_file(&copy)?;

@@ -57,8 +57,9 @@ pub fn begin_write(conn: &DatabaseConnection) -> Result<DatabaseTransaction, DbE
     })
 }
 
-/// Copies every page of the database `src` into the (live, WAL-mode) database `dst` in one
-/// write transaction through SQLite's backup API.
+/// Copies every page of the database `src` into the database `dst` (a new file, or a live
+/// WAL-mode one) in one step of SQLite's backup API: one read transaction on `src`, one write
+/// transaction on `dst`. A lock held for a moment by another connection is waited out.
 pub fn copy_into(src: &Path, dst: &Path) -> rusqlite::Result<()> {
     let from = rusqlite::Connection::open_with_flags(
         src,
