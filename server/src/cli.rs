@@ -135,8 +135,13 @@ fn serve(builder: &crate::AppBuilder, config: Config) -> anyhow::Result<()> {
         crate::jobs::Crons::start(&app.core);
         let (server, addr) = crate::http::serve(app.core.clone(), config.http, config.max_body, config.workers)?;
         tracing::info!(%addr, dir = %config.dir.display(), "Server started at http://{addr}");
-        eprintln!("Server started at http://{addr}\n├─ REST API:  http://{addr}/api/\n├─ API docs:  http://{addr}/api/docs\n└─ Console:   http://{addr}/_/");
-        print_installer_link(&app, &addr.to_string()).await;
+        // With JSON logs stderr carries JSON lines only (log shippers parse every line); the
+        // tracing event above already names the address.
+        let json = matches!(config.log_format, crate::app::config::LogFormat::Json);
+        if !json {
+            eprintln!("Server started at http://{addr}\n├─ REST API:  http://{addr}/api/\n├─ API docs:  http://{addr}/api/docs\n└─ Console:   http://{addr}/_/");
+        }
+        print_installer_link(&app, &addr.to_string(), json).await;
         // http::serve handles SIGINT/SIGTERM: stops accepting, lets in-flight requests finish.
         server.await?;
         anyhow::Ok(())
@@ -148,8 +153,12 @@ fn serve(builder: &crate::AppBuilder, config: Config) -> anyhow::Result<()> {
 
 /// With no superuser yet, the one-time link to the console's "create the first superuser"
 /// screen (see [`crate::app::installer`]); a failure only costs the link, not the server.
-async fn print_installer_link(app: &App, addr: &str) {
+async fn print_installer_link(app: &App, addr: &str, json: bool) {
     match crate::app::installer::link(&app.core, &format!("http://{addr}")).await {
+        Ok(Some(url)) if json => tracing::warn!(
+            %url,
+            "no superuser yet: open the url in a browser to create the first one (valid 30 minutes), or run `cairn superuser upsert EMAIL PASS`"
+        ),
         Ok(Some(url)) => eprintln!(
             "\n(!) Open this link in a browser to create your first superuser (valid 30 minutes):\n{url}\n(or run: cairn superuser upsert EMAIL PASS)\n"
         ),
