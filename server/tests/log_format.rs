@@ -5,26 +5,14 @@
 
 use std::fs::File;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-struct Server(Child);
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
+#[path = "common/child.rs"]
+mod child;
+use child::{Server, free_port};
 
 /// Starts `cairn serve` with `extra` flags, output into `log`, and waits for `/api/health`.
 async fn serve(dir: &Path, log: &Path, extra: &[&str]) -> (Server, String) {

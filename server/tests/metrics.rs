@@ -3,18 +3,14 @@
 //! jobs and mail families; readable by a superuser or with `--metrics-token`, not by guests
 //! or users.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-struct Server(Child);
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+#[path = "common/child.rs"]
+mod child;
+use child::{Server, free_port};
 
 const SECRET: &str = "scrape-secret-0123456789";
 
@@ -33,11 +29,7 @@ fn start() -> (Server, String, tempfile::TempDir) {
         .status()
         .expect("upsert");
     assert!(ok.success());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = free_port();
     let addr = format!("127.0.0.1:{port}");
     let child = Command::new(bin)
         .args(["serve", "--http", &addr, "--metrics-token", SECRET, "--dir"])

@@ -11,9 +11,8 @@
 //! The seed is fixed, so a failure reproduces with the same command (printed on failure).
 
 use std::io::Read;
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const EMAIL: &str = "fuzz@example.com";
@@ -22,18 +21,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_cairn");
 /// The whole schemathesis run (about two minutes on 2 cores).
 const RUN_TIMEOUT: Duration = Duration::from_secs(900);
 
-struct Server(Child);
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
-}
+#[path = "common/child.rs"]
+mod child;
+use child::{Server, free_port};
 
 /// Runs `cmd` to completion (killed at the deadline): (success, stdout + stderr).
 fn run(mut cmd: Command, timeout: Duration) -> (bool, String) {

@@ -20,7 +20,7 @@ const BENCHMARKS: &str = include_str!("../../../schema/gtm-wizard/seed/benchmark
 const TEMPLATES: &str = include_str!("../../../schema/gtm-wizard/seed/coaching_templates.json");
 
 /// What to do with one shipped row.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Action {
     Insert,
     Update,
@@ -132,25 +132,23 @@ fn upsert(
                 let current = found.map(|r| seeded_view(r, &shipped));
                 let (action, record_shipped) =
                     decide(current.as_ref(), applied.get(&key), &shipped);
-                let fields = shipped.as_object().cloned().unwrap_or_default();
-                match (action, found) {
-                    (Action::Insert, _) => {
-                        let mut record = Record::new(c.clone());
-                        for (k, v) in fields {
-                            record.set(&k, v);
-                        }
-                        prepare::fill_generated(&mut record, true);
-                        persist::insert(&txn, &record).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let target = match (action, found) {
+                    (Action::Insert, _) => Some(Record::new(c.clone())),
+                    (Action::Update, Some(r)) => Some(r.clone()),
+                    _ => None,
+                };
+                if let Some(mut record) = target {
+                    let is_new = action == Action::Insert;
+                    for (k, v) in shipped.as_object().cloned().unwrap_or_default() {
+                        record.set(&k, v);
                     }
-                    (Action::Update, Some(r)) => {
-                        let mut record = r.clone();
-                        for (k, v) in fields {
-                            record.set(&k, v);
-                        }
-                        prepare::fill_generated(&mut record, false);
-                        persist::update(&txn, &record).map_err(|e| anyhow::anyhow!("{e}"))?;
-                    }
-                    _ => {}
+                    prepare::fill_generated(&mut record, is_new);
+                    let written = if is_new {
+                        persist::insert(&txn, &record)
+                    } else {
+                        persist::update(&txn, &record)
+                    };
+                    written.map_err(|e| anyhow::anyhow!("{e}"))?;
                 }
                 if record_shipped {
                     store_applied(&txn, &name, &key, &shipped)?;

@@ -70,6 +70,12 @@ fn shipped(file: &str) -> Vec<Value> {
         .clone()
 }
 
+/// The REST path of one record.
+fn record_path(collection: &str, record: &Value) -> String {
+    let id = record["id"].as_str().expect("record id");
+    format!("/api/collections/{collection}/records/{id}")
+}
+
 fn by_slug<'a>(rows: &'a [Value], slug: &str) -> Option<&'a Value> {
     rows.iter().find(|r| r["slug"] == slug)
 }
@@ -92,22 +98,15 @@ async fn restarts_keep_operator_edits_deletions_and_additions() {
     let untouched_slug = templates[2]["slug"].as_str().expect("slug");
     let edited = by_slug(&rows, edited_slug).expect("edited row");
     let deleted = by_slug(&rows, deleted_slug).expect("deleted row");
-    let patch = format!(
-        "/api/collections/coaching_templates/records/{}",
-        edited["id"].as_str().expect("id")
-    );
     let (s, b) = api
         .call(
             reqwest::Method::PATCH,
-            &patch,
+            &record_path("coaching_templates", edited),
             Some(json!({"title": "Our own take", "body": "<p>House rules.</p>"})),
         )
         .await;
     assert_eq!(s, 200, "{b}");
-    let del = format!(
-        "/api/collections/coaching_templates/records/{}",
-        deleted["id"].as_str().expect("id")
-    );
+    let del = record_path("coaching_templates", deleted);
     assert_eq!(api.call(reqwest::Method::DELETE, &del, None).await.0, 204);
     let mut added = templates[2].clone();
     added["slug"] = json!("operator-added");
@@ -122,14 +121,10 @@ async fn restarts_keep_operator_edits_deletions_and_additions() {
     assert_eq!(s, 200, "{b}");
     let bench = api.all("benchmarks").await;
     let first = &bench[0];
-    let bpatch = format!(
-        "/api/collections/benchmarks/records/{}",
-        first["id"].as_str().expect("id")
-    );
     let (s, b) = api
         .call(
             reqwest::Method::PATCH,
-            &bpatch,
+            &record_path("benchmarks", first),
             Some(json!({"median": 42.5})),
         )
         .await;
